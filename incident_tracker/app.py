@@ -1,0 +1,47 @@
+"""The application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import auth, cli, dashboard, filters, incidents, organization, security
+from .config import ENV_PREFIX, Defaults, database_uri, instance_path, resource_dir
+from .config import write_instance_config
+from .extensions import bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application; tests pass a dict that replaces file and environment config."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path(),
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    app.config.from_object(Defaults)
+    if test_config is None:
+        write_instance_config(Path(app.instance_path))
+        app.config.from_pyfile("config.py")
+        app.config.from_prefixed_env(ENV_PREFIX)
+    else:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(
+        app.config.get("DATABASE_URL"), Path(app.instance_path)
+    )
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set: see instance/config.py")
+    _init_extensions(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    for module in (filters, security, cli, auth):
+        module.init_app(app)
+    for module in (auth, dashboard, incidents, organization):
+        app.register_blueprint(module.bp)

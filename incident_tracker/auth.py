@@ -1,0 +1,105 @@
+"""Logging in and out, the user loader and the role checks every view uses."""
+
+import functools
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash
+
+from .extensions import db, login_manager
+from .forms import LoginForm, PostForm
+from .models import User
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+EDITORS = ("admin", "dpo", "commander")
+PROFILE_EDITORS = ("admin", "dpo")
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    app.context_processor(lambda: {"logout_form": PostForm()})
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Return the active user with this id, or None (which logs the session out)."""
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def safe_next(target: str | None) -> str:
+    """Return a same-site path to go to after login; anything else goes to the dashboard."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and "\\" not in target:
+            return target
+    return url_for("dashboard.index")
+
+
+def role_required(*roles: str):
+    """Require a login and one of the roles; others get 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log a user in with e-mail and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = _authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")))
+        flash("Unknown e-mail or wrong password.", "danger")
+    return render_template("auth/login.html", form=form)
+
+
+def _authenticate(email: str, password: str) -> User | None:
+    user = db.session.execute(
+        db.select(User).filter_by(email=email.strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        _spend_equal_time(password)
+        return None
+    if not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    dummy = User()
+    dummy.set_password("not a password")
+    return dummy.password_hash
+
+
+def _spend_equal_time(password: str) -> None:
+    """Hash anyway for unknown e-mails, so response times do not reveal which accounts exist."""
+    check_password_hash(_dummy_hash(), password)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log out (a POST, so that a link on another site cannot do it)."""
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,96 @@
+"""The `incident-tracker` command: a Flask CLI group bound to create_app."""
+
+import os
+import sys
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+
+from . import demo
+from .extensions import db
+from .models import ROLES, User
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def _create_app():
+    from .app import create_app  # imported late: `deadlines` must work without an app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main():
+    """Breach incident response and regulatory notification tracker."""
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_user, demo_command):
+        app.cli.add_command(command)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="The user's one role.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user(email: str, role: str, password_stdin: bool) -> None:
+    """Create a user; prompts for the password unless --password-stdin is given."""
+    address = _valid_email(email)
+    if db.session.execute(db.select(User).filter_by(email=address)).scalar_one_or_none():
+        raise click.UsageError(f"a user with e-mail {address} already exists")
+    password = _read_password(password_stdin)
+    user = User(email=address, role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} {address}.")
+
+
+def _valid_email(email: str) -> str:
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="EMAIL") from error
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(
+            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", param_hint="password"
+        )
+    return password
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo organization, users and incident (does nothing if they exist)."""
+    created, login = demo.load()
+    click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
+    if login:
+        click.echo(f"Demo login: {login[0]} / {login[1]} (roles: {', '.join(demo.ROLE_USERS)})")
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def run_command(host: str, port: int, workers: int) -> None:
+    """Serve the application with gunicorn."""
+    argv = [
+        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
+        "--access-logfile", "-", "incident_tracker.app:create_app()",
+    ]  # fmt: skip
+    os.execv(sys.executable, argv)
+
+
+main.add_command(run_command)
+main.add_command(shell_command)
+main.add_command(routes_command)

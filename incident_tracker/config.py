@@ -1,0 +1,60 @@
+"""Configuration: defaults in code, then instance/config.py, then INCIDENT_TRACKER_* variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "INCIDENT_TRACKER"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class Defaults:
+    """Safe defaults; the secret key and database come from the instance folder or environment."""
+
+    SECRET_KEY = None
+    DATABASE_URL = None  # any SQLAlchemy URL; default is the SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a form opened at 3 a.m. may be submitted at 9 a.m.
+    BOOTSTRAP_SERVE_LOCAL = True  # the CSP allows only 'self': no CDN
+    INCIDENTS_PER_PAGE = 25
+
+
+def resource_dir(name: str) -> Path:
+    """Locate templates/, static/ or migrations/ in a checkout or in an installed wheel."""
+    bundled = PACKAGE_DIR / "_data" / name
+    return bundled if bundled.is_dir() else PACKAGE_DIR.parent / name
+
+
+def instance_path() -> str | None:
+    """Let INCIDENT_TRACKER_INSTANCE_PATH move the instance folder (useful for installed wheels)."""
+    return os.environ.get(f"{ENV_PREFIX}_INSTANCE_PATH")
+
+
+def write_instance_config(folder: Path) -> None:
+    """Create instance/config.py with a random SECRET_KEY on the first run."""
+    path = folder / "config.py"
+    if path.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (
+        "# Written on first run. Keep it secret; it is not in version control.\n"
+        f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
+    )
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)
+
+
+def database_uri(url: str | None, folder: Path) -> str:
+    """Turn the configured URL into the one SQLAlchemy uses (psycopg 3 for PostgreSQL)."""
+    if not url:
+        return f"sqlite:///{folder / 'incident_tracker.sqlite'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,152 @@
+"""Demo data: the March 2026 LiteLLM supply-chain compromise at an AI-data vendor.
+
+Two poisoned releases of the LiteLLM Python library stole credentials across thousands of
+companies; one victim, an AI-data vendor, lost platform source code, its user database, video
+interviews and identity documents of contractors (with US Social Security numbers), and the
+training methodology of its AI-lab customers.
+"""
+
+import secrets
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from . import timeline
+from .extensions import db
+from .models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, Organization, User
+from .references import next_reference
+
+DOMAIN = "mercor-demo.example"
+ROLE_USERS = ("dpo", "admin", "commander", "legal", "viewer")
+DUBLIN = ZoneInfo("Europe/Dublin")
+LOGIN_FILE = "demo-login.txt"
+
+AFFECTED = {
+    "US-CA": (14210, 15980), "US-NY": (6120, 6400), "US-TX": (5390, 5702), "US-FL": (3870, 4010),
+    "US-WA": (2105, 2230), "US-CO": (1290, 1344), "GB": (2410, 2600), "DE": (1830, 1950),
+    "FR": (905, 960), "NL": (452, 470), "ES": (701, 740), "PL": (1610, 1700), "IE": (298, 310),
+    "IN": (7950, 8200),
+}  # fmt: skip
+CATEGORIES = (
+    "contact", "account_credentials", "identity_documents", "government_identifiers",
+    "video_voice", "source_code", "ai_training_methodology", "customer_confidential",
+    "secrets",
+)  # fmt: skip
+PARTIES = (
+    ("LiteLLM 1.82.7 (poisoned release)", "component", "upstream_component", "pkg:pypi/litellm@1.82.7",
+     "Malicious release published 2026-03-24; exfiltrated environment variables and cloud keys."),
+    ("LiteLLM 1.82.8 (poisoned release)", "component", "upstream_component", "pkg:pypi/litellm@1.82.8",
+     "Second malicious release, same payload."),
+    ("BerriAI (LiteLLM maintainers)", "vendor", "origin_vendor", None,
+     "Maintainers of the compromised package; advisory received 2026-03-26."),
+    ("Northwind AI (fictional AI lab)", "customer", "affected_customer", None,
+     "Training methodology and task specifications exposed; paused work 2026-03-28."),
+    ("Contoso Frontier Models (fictional AI lab)", "customer", "affected_customer", None,
+     "Evaluation rubrics and contractor instructions exposed."),
+    ("Object storage provider (processor)", "processor", "our_processor", None,
+     "Hosts the interview video archive; access logs requested."),
+)  # fmt: skip
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=DUBLIN)
+
+
+def load() -> tuple[bool, tuple[str, str] | None]:
+    """Load the demo unless it exists; return (created, (e-mail, password) or None)."""
+    if db.session.get(Organization, 1) is not None:
+        return False, _saved_login()
+    password = secrets.token_urlsafe(12)
+    users = [_user(role, password) for role in ROLE_USERS]
+    db.session.add(_organization())
+    db.session.add_all(users)
+    db.session.add(_incident(owner=users[2], author=users[0]))
+    db.session.commit()
+    login = (users[0].email, password)
+    _save_login(login)
+    return True, login
+
+
+def _user(role: str, password: str) -> User:
+    user = User(email=f"{role}@{DOMAIN}", role=role)
+    user.set_password(password)
+    return user
+
+
+def _organization() -> Organization:
+    return Organization(
+        id=1, name="Mercor Europe Ltd (demo)", country="IE", timezone="Europe/Dublin",
+        gdpr_role="controller", eu_main_establishment="IE", nis2="important",
+        nis2_sector="Digital providers / ICT service management (B2B)",
+        trust_service_provider=False, dora=None, sec_registrant=False, hipaa=None,
+        dpo_name="Aoife Byrne", dpo_email=f"dpo@{DOMAIN}", dpo_phone="+353 1 555 0100",
+    )  # fmt: skip
+
+
+def _incident(owner: User, author: User) -> Incident:
+    incident = Incident(
+        reference=next_reference(2026),
+        title="LiteLLM supply-chain compromise: credential theft and platform data exfiltration",
+        summary=(
+            "Two poisoned releases of the open-source LiteLLM library (1.82.7 and 1.82.8) ran in a "
+            "build worker and exfiltrated cloud credentials. With them an attacker copied about 4 TB: "
+            "939 GB of platform source code, the 211 GB user database, and about 3 TB of video "
+            "interviews and identity documents of more than 40,000 contractors, including names and "
+            "US Social Security numbers. AI-lab customers' training methodology was exposed."
+        ),
+        status="contained", severity="critical", owner=owner,
+        occurred_at=_at("2026-03-24T11:40"), detected_at=_at("2026-03-26T08:05"),
+        aware_at=_at("2026-03-27T09:15"), discovered_at=_at("2026-03-27T09:15"),
+        contained_at=_at("2026-03-28T22:30"),
+        personal_data_breach=True, phi_breach=False, malicious=True, cross_border=True,
+        root_cause="Unpinned dependency on litellm pulled the poisoned releases into a CI worker "
+        "holding long-lived cloud credentials.",
+        consequences="Identity theft and fraud risk for contractors (SSNs, ID documents, video); "
+        "exposure of customers' trade secrets; platform source code in attacker hands.",
+        measures_taken="Credentials rotated; poisoned versions blocked; dependencies hash-pinned; "
+        "identity-protection service offered to affected contractors; forensic firm engaged.",
+        gdpr_risk="high",
+        gdpr_risk_rationale="Identity documents and national identifiers of contractors were "
+        "exfiltrated by a malicious actor: high risk of identity theft (ENISA severity very high).",
+        nis2_significant=True,
+        nis2_significance_rationale="Malicious unauthorised access capable of severe operational "
+        "disruption (IR 2024/2690 Art. 3(1)(e)); exfiltration of customers' trade secrets.",
+    )  # fmt: skip
+    incident.data_categories = _categories()
+    incident.jurisdictions = [
+        AffectedJurisdiction(code=code, people=people, records=records)
+        for code, (people, records) in AFFECTED.items()
+    ]
+    incident.parties = [
+        IncidentParty(name=name, kind=kind, role=role, package_url=purl, notes=notes)
+        for name, kind, role, purl, notes in PARTIES
+    ]
+    timeline.record(incident, "created", f"Incident {incident.reference} recorded by {author.email}",
+                    author, at=_at("2026-03-26T08:20"))  # fmt: skip
+    return incident
+
+
+def _categories() -> list[DataCategory]:
+    rows = db.session.execute(db.select(DataCategory).where(DataCategory.code.in_(CATEGORIES)))
+    return list(rows.scalars())
+
+
+def _login_path() -> Path:
+    return Path(current_app.instance_path) / LOGIN_FILE
+
+
+def _save_login(login: tuple[str, str]) -> None:
+    path = _login_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{login[0]}\n{login[1]}\n")
+    path.chmod(0o600)
+
+
+def _saved_login() -> tuple[str, str] | None:
+    path = _login_path()
+    if not path.exists():
+        return None
+    lines = path.read_text().splitlines()
+    return (lines[0], lines[1]) if len(lines) >= 2 else None

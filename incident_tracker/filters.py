@@ -1,0 +1,35 @@
+"""Template filters and globals: instants shown in the organization's timezone."""
+
+from datetime import UTC, datetime
+
+from flask import Flask
+from flask_login import current_user
+
+from . import codes
+from .localtime import display, zone
+from .organization import current, timezone_name
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(_localtime, "localtime")
+    app.add_template_filter(_utc, "utc")
+    app.add_template_filter(codes.name, "jurisdiction_name")
+    app.add_template_filter(_words, "words")
+    app.context_processor(_globals)
+
+
+def _localtime(value: datetime | None) -> str:
+    return display(value, zone(timezone_name()))
+
+
+def _utc(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if value else ""
+
+
+def _words(value: str | None) -> str:
+    return (value or "").replace("_", " ")
+
+
+def _globals() -> dict:
+    editor = current_user.is_authenticated and current_user.can_edit()
+    return {"organization": current(), "timezone_name": timezone_name(), "can_edit": editor}

@@ -1,0 +1,87 @@
+"""The incident list's query: search, filters, sorting and pagination."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Select, or_
+
+from .extensions import db
+from .models import INCIDENT_STATUSES, AffectedJurisdiction, DataCategory, Incident
+
+SORTS = {
+    "reference": Incident.reference,
+    "title": Incident.title,
+    "status": Incident.status,
+    "aware_at": Incident.aware_at,
+    "created_at": Incident.created_at,
+}
+MAX_SEARCH = 200
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    q: str = ""
+    status: str = ""
+    category: str = ""
+    jurisdiction: str = ""
+    sort: str = "created_at"
+    descending: bool = True
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "ListQuery":
+        """Read the query string, ignoring values that are not allowed."""
+        sort = args.get("sort", "created_at")
+        status = args.get("status", "")
+        return cls(
+            q=args.get("q", "").strip()[:MAX_SEARCH],
+            status=status if status in INCIDENT_STATUSES else "",
+            category=args.get("category", "")[:40],
+            jurisdiction=args.get("jurisdiction", "").strip().upper()[:6],
+            sort=sort if sort in SORTS else "created_at",
+            descending=args.get("order", "desc") != "asc",
+            page=max(1, args.get("page", 1, type=int) or 1),
+        )
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments for a link that changes some of these values."""
+        values = {
+            "q": self.q, "status": self.status, "category": self.category,
+            "jurisdiction": self.jurisdiction, "sort": self.sort,
+            "order": "desc" if self.descending else "asc", "page": self.page,
+        }  # fmt: skip
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+def statement(query: ListQuery) -> Select:
+    """The SELECT for a list query."""
+    stmt = db.select(Incident)
+    if query.q:
+        pattern = f"%{_escape_like(query.q)}%"
+        stmt = stmt.where(
+            or_(Incident.reference.ilike(pattern, escape="\\"), Incident.title.ilike(pattern, escape="\\"))
+        )
+    if query.status:
+        stmt = stmt.where(Incident.status == query.status)
+    if query.category:
+        stmt = stmt.where(Incident.data_categories.any(DataCategory.code == query.category))
+    if query.jurisdiction:
+        stmt = stmt.where(
+            Incident.jurisdictions.any(
+                (AffectedJurisdiction.code == query.jurisdiction) & (AffectedJurisdiction.people > 0)
+            )
+        )
+    column = SORTS[query.sort]
+    order = column.desc() if query.descending else column.asc()
+    return stmt.order_by(order.nulls_last(), Incident.id.desc())
+
+
+def search(query: ListQuery):
+    """One page of incidents for the query."""
+    per_page = current_app.config["INCIDENTS_PER_PAGE"]
+    return db.paginate(statement(query), page=query.page, per_page=per_page, error_out=False)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

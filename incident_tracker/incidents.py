@@ -1,0 +1,156 @@
+"""Incidents: record, edit, list and show what happened, when, to which data and to whom."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from . import organization, timeline
+from .auth import EDITORS, role_required
+from .extensions import db
+from .forms import SCALAR_FIELDS, IncidentForm, NoteForm, tri_state_data
+from .incident_list import ListQuery, search
+from .localtime import zone
+from .models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, utcnow
+from .references import next_reference
+
+bp = Blueprint("incidents", __name__, url_prefix="/incidents")
+
+BLANK_JURISDICTION_ROWS = 3
+BLANK_PARTY_ROWS = 2
+
+
+@bp.get("/")
+@login_required
+def index():
+    """List incidents with search, filters, sorting and pagination."""
+    query = ListQuery.from_args(request.args)
+    page = search(query)
+    categories = _categories()
+    return render_template("incidents/index.html", page=page, query=query, categories=categories)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new():
+    """Record a new incident."""
+    org = organization.current()
+    if org is None:
+        flash("Set up the organization profile first: its timezone and duties drive every clock.", "warning")
+        return redirect(url_for("organization.edit"))
+    form = _form(data=_blank_rows())
+    if form.validate_on_submit():
+        incident = Incident(reference=next_reference(utcnow().astimezone(zone(org.timezone)).year))
+        _apply(form, incident)
+        db.session.add(incident)
+        timeline.record(incident, "created", f"Incident {incident.reference} recorded by {current_user.email}", current_user)
+        db.session.commit()
+        flash(f"Incident {incident.reference} recorded.", "success")
+        return redirect(url_for("incidents.show", reference=incident.reference))
+    return render_template("incidents/form.html", form=form, incident=None)
+
+
+@bp.get("/<reference>")
+@login_required
+def show(reference: str):
+    """Show an incident with its data, people affected, parties and timeline."""
+    incident = _get(reference)
+    return render_template("incidents/show.html", incident=incident, note_form=_note_form())
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit(reference: str):
+    """Edit an incident; every change is added to its timeline."""
+    incident = _get(reference)
+    form = _form(data=_form_data(incident))
+    if form.validate_on_submit():
+        tz = zone(organization.timezone_name())
+        before = timeline.snapshot(incident, SCALAR_FIELDS)
+        _apply(form, incident)
+        sentences = timeline.changes(before, timeline.snapshot(incident, SCALAR_FIELDS), tz, current_user)
+        for sentence in sentences:
+            timeline.record(incident, "edited", sentence, current_user)
+        db.session.commit()
+        flash(f"Saved {incident.reference}: {len(sentences)} change(s).", "success")
+        return redirect(url_for("incidents.show", reference=incident.reference))
+    return render_template("incidents/form.html", form=form, incident=incident)
+
+
+@bp.post("/<reference>/notes")
+@role_required(*EDITORS)
+def add_note(reference: str):
+    """Add a manual event (what happened when) to the timeline."""
+    incident = _get(reference)
+    form = _note_form()
+    if form.validate_on_submit():
+        timeline.record(incident, "note", form.text.data.strip(), current_user, at=form.occurred_at.data)
+        db.session.commit()
+        flash("Added to the timeline.", "success")
+        return redirect(url_for("incidents.show", reference=reference, _anchor="timeline"))
+    return render_template("incidents/show.html", incident=incident, note_form=form), 422
+
+
+def _get(reference: str) -> Incident:
+    incident = db.session.execute(db.select(Incident).filter_by(reference=reference)).scalar_one_or_none()
+    if incident is None:
+        abort(404)
+    return incident
+
+
+def _categories() -> list[DataCategory]:
+    return list(db.session.execute(db.select(DataCategory).order_by(DataCategory.sort_order)).scalars())
+
+
+def _form(data: dict) -> IncidentForm:
+    form = IncidentForm(data=data, meta={"timezone": organization.timezone_name()})
+    form.data_categories.choices = [(category.id, category.name) for category in _categories()]
+    return form
+
+
+def _note_form() -> NoteForm:
+    return NoteForm(meta={"timezone": organization.timezone_name()})
+
+
+def _blank_rows() -> dict:
+    return {"jurisdictions": [{}] * BLANK_JURISDICTION_ROWS, "parties": [{}] * BLANK_PARTY_ROWS}
+
+
+def _form_data(incident: Incident) -> dict:
+    data = {name: getattr(incident, name) for name in SCALAR_FIELDS}
+    data.update(tri_state_data(incident))
+    data["severity"] = incident.severity or ""
+    data["gdpr_risk"] = incident.gdpr_risk or ""
+    data["data_categories"] = [category.id for category in incident.data_categories]
+    rows = [{"code": j.code, "people": j.people, "records": j.records} for j in incident.jurisdictions]
+    data["jurisdictions"] = rows + [{}] * BLANK_JURISDICTION_ROWS
+    parties = [_party_data(party) for party in incident.parties]
+    data["parties"] = parties + [{}] * BLANK_PARTY_ROWS
+    return data
+
+
+def _party_data(party: IncidentParty) -> dict:
+    fields = ("name", "kind", "role", "package_url", "notes")
+    return {name: getattr(party, name) or "" for name in fields}
+
+
+def _apply(form: IncidentForm, incident: Incident) -> None:
+    for name, value in form.scalar_values().items():
+        setattr(incident, name, value)
+    chosen = set(form.data_categories.data or [])
+    incident.data_categories = [category for category in _categories() if category.id in chosen]
+    _sync_jurisdictions(incident, form.jurisdiction_rows())
+    incident.parties = [IncidentParty(**row) for row in form.party_rows()]
+
+
+def _sync_jurisdictions(incident: Incident, rows: list[dict]) -> None:
+    """Update rows in place by code, so the (incident, code) constraint holds at every flush."""
+    wanted = {row["code"]: row for row in rows}
+    for existing in list(incident.jurisdictions):
+        if existing.code not in wanted:
+            incident.jurisdictions.remove(existing)
+    db.session.flush()
+    current = {row.code: row for row in incident.jurisdictions}
+    for code, row in wanted.items():
+        target = current.get(code) or AffectedJurisdiction(code=code)
+        target.people, target.records = row["people"], row["records"]
+        if code not in current:
+            incident.jurisdictions.append(target)

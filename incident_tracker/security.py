@@ -1,0 +1,53 @@
+"""Security headers and error pages."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from .extensions import db
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+MESSAGES = {
+    400: "The request could not be understood.",
+    403: "Your role does not allow this.",
+    404: "There is nothing here.",
+    405: "That method is not allowed here.",
+    413: "The request is too large.",
+    500: "Something went wrong on our side; nothing was saved.",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_add_headers)
+    for code in MESSAGES:
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _csrf_error)
+
+
+def _add_headers(response):
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    if code == 500:
+        db.session.rollback()
+    return render_template("error.html", code=code, message=MESSAGES.get(code, "")), code
+
+
+def _csrf_error(error: CSRFError):
+    message = f"The form expired or was not sent by this site ({error.description}). Reload and try again."
+    return render_template("error.html", code=400, message=message), 400

@@ -1,0 +1,78 @@
+"""An incident's append-only history, and the words for what an edit changed."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .localtime import display
+from .models import Incident, TimelineEvent, User, utcnow
+
+EXCERPT = 80
+PHRASES = {
+    "occurred_at": "occurrence time",
+    "detected_at": "detection time",
+    "aware_at": "awareness time",
+    "dora_classified_major_at": "DORA major-incident classification time",
+    "sec_materiality_determined_at": "SEC materiality determination time",
+    "discovered_at": "discovery time",
+    "breach_determined_at": "breach determination time",
+    "contained_at": "containment time",
+    "closed_at": "closure time",
+    "gdpr_risk": "GDPR risk",
+    "nis2_significant": "NIS2 significance",
+    "phi_breach": "unsecured PHI breach",
+}
+
+
+def record(incident: Incident, kind: str, text: str, actor: User | None, at=None) -> TimelineEvent:
+    """Append an event to the incident's timeline (added to the session by the relationship)."""
+    event = TimelineEvent(
+        incident=incident, kind=kind, text=text, actor=actor, occurred_at=at or utcnow()
+    )
+    incident.events.append(event)
+    return event
+
+
+def snapshot(incident: Incident, fields: tuple[str, ...]) -> dict[str, object]:
+    """The values an edit may change, in a comparable form."""
+    values = {name: getattr(incident, name) for name in fields}
+    values["data_categories"] = sorted(category.name for category in incident.data_categories)
+    values["jurisdictions"] = sorted(_jurisdiction_text(row) for row in incident.jurisdictions)
+    values["parties"] = sorted(_party_text(row) for row in incident.parties)
+    return values
+
+
+def _jurisdiction_text(row) -> str:
+    records = "" if row.records is None else f", {row.records} records"
+    return f"{row.code} ({row.people} people{records})"
+
+
+def _party_text(row) -> str:
+    package = f" {row.package_url}" if row.package_url else ""
+    return f"{row.name} ({row.role.replace('_', ' ')}){package}"
+
+
+def changes(before: dict, after: dict, tz: ZoneInfo, actor: User) -> list[str]:
+    """One sentence per changed value: "awareness time changed from ... to ... by ..."."""
+    return [
+        f"{_phrase(name)} changed from {_show(before[name], tz)} to {_show(after[name], tz)} "
+        f"by {actor.email}"
+        for name in after
+        if before.get(name) != after[name]
+    ]
+
+
+def _phrase(name: str) -> str:
+    return PHRASES.get(name, name.replace("_", " "))
+
+
+def _show(value: object, tz: ZoneInfo) -> str:
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if isinstance(value, datetime):
+        return display(value, tz)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(value)
+    text = str(value).replace("\n", " ")
+    return f'"{text[:EXCERPT]}…"' if len(text) > EXCERPT else f'"{text}"'
