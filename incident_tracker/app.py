@@ -14,7 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application; tests pass a dict that replaces file and environment config."""
     app = Flask(
         __name__,
-        instance_path=instance_path(),
+        instance_path=(test_config or {}).get("INSTANCE_PATH") or instance_path(),
         instance_relative_config=True,
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),

@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please log in to see this page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    app.context_processor(lambda: {"logout_form": PostForm()})
+    app.context_processor(lambda: {"logout_form": PostForm(formdata=None)})
 
 
 @login_manager.user_loader

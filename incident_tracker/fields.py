@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from . import codes
@@ -64,16 +65,21 @@ class CountryField(SelectField):
     """A select of ISO 3166-1 countries; optional when ``blank`` is given."""
 
     def __init__(self, label=None, validators=None, blank: str | None = None, **kwargs):
-        choices = codes.country_choices()
+        pairs = codes.country_choices()
         if blank is not None:
-            choices = [("", blank), *choices]
-        super().__init__(label, validators, choices=choices, **kwargs)
+            pairs = [("", blank), *pairs]
+        super().__init__(label, validators, choices=choices(pairs), **kwargs)
 
 
-def enum_choices(values: tuple[str, ...], blank: str | None = None) -> list[tuple[str, str]]:
+def choices(pairs) -> list[SelectChoice]:
+    """Select choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def enum_choices(values: tuple[str, ...], blank: str | None = None) -> list[SelectChoice]:
     """Select choices for an enumeration, labelled in words."""
     pairs = [(value, value.replace("_", " ").capitalize()) for value in values]
-    return [("", blank), *pairs] if blank is not None else pairs
+    return choices([("", blank), *pairs] if blank is not None else pairs)
 
 
 def none_if_blank(value):

@@ -19,7 +19,14 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import codes
-from .fields import CountryField, InstantField, JurisdictionField, enum_choices, ensure_unique
+from .fields import (
+    CountryField,
+    InstantField,
+    JurisdictionField,
+    choices,
+    enum_choices,
+    ensure_unique,
+)
 from .localtime import zone
 from .models import (
     DORA_ENTITY_TYPES,
@@ -129,7 +136,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-TRI_STATE = [("", "Not yet assessed"), ("yes", "Yes"), ("no", "No")]
+TRI_STATE = choices([("", "Not yet assessed"), ("yes", "Yes"), ("no", "No")])
 
 
 class IncidentForm(FlaskForm):

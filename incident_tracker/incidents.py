@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from . import organization, timeline
 from .auth import EDITORS, role_required
 from .extensions import db
+from .fields import choices
 from .forms import SCALAR_FIELDS, IncidentForm, NoteForm, tri_state_data
 from .incident_list import ListQuery, search
 from .localtime import zone
@@ -102,7 +103,7 @@ def _categories() -> list[DataCategory]:
 
 def _form(data: dict) -> IncidentForm:
     form = IncidentForm(data=data, meta={"timezone": organization.timezone_name()})
-    form.data_categories.choices = [(category.id, category.name) for category in _categories()]
+    form.data_categories.choices = choices((category.id, category.name) for category in _categories())
     return form
 
 

@@ -25,9 +25,8 @@ PHRASES = {
 
 def record(incident: Incident, kind: str, text: str, actor: User | None, at=None) -> TimelineEvent:
     """Append an event to the incident's timeline (added to the session by the relationship)."""
-    event = TimelineEvent(
-        incident=incident, kind=kind, text=text, actor=actor, occurred_at=at or utcnow()
-    )
+    event = TimelineEvent(kind=kind, text=text, occurred_at=at or utcnow())
+    event.actor = getattr(actor, "_get_current_object", lambda: actor)()  # unwrap current_user
     incident.events.append(event)
     return event
 

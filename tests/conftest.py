@@ -1,0 +1,153 @@
+"""Fixtures shared by the shell's tests: one migrated database per run, cleaned before each test.
+
+The database is SQLite in a temporary folder, or the PostgreSQL server named by
+INCIDENT_TRACKER_TEST_DATABASE_URL (make test starts a private one).
+"""
+
+import os
+
+import flask_migrate
+import pytest
+from sqlalchemy import text
+
+from incident_tracker.app import create_app
+from incident_tracker.extensions import db
+from incident_tracker.models import Organization, User
+
+from .helpers import PASSWORD
+
+KEEP_TABLES = {"data_category", "alembic_version"}
+
+
+def database_url(tmp_path_factory) -> str:
+    """The test database: PostgreSQL when the test command provides one, else a SQLite file."""
+    url = os.environ.get("INCIDENT_TRACKER_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+def app_config(url: str, instance, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": url,
+        "WTF_CSRF_ENABLED": False,
+        "INSTANCE_PATH": str(instance),
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory):
+    return database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture(scope="session")
+def _migrated_app(db_url, instance_dir):
+    app = create_app(app_config(db_url, instance_dir))
+    with app.app_context():
+        _reset_schema()
+        flask_migrate.upgrade()
+    return app
+
+
+def _reset_schema() -> None:
+    """Start from an empty database (the PostgreSQL one may hold a previous run's tables)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+
+
+def clean_tables() -> None:
+    """Delete every row but the seeded vocabulary, children first."""
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(_migrated_app):
+    with _migrated_app.app_context():
+        clean_tables()
+        db.session.remove()
+    yield _migrated_app
+    with _migrated_app.app_context():
+        db.session.remove()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    def make(role: str = "dpo", email: str | None = None) -> User:
+        with app.app_context():
+            user = User(email=email or f"{role}@example.org", role=role)
+            user.set_password(PASSWORD)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def log_in(user: User, password: str = PASSWORD):
+        response = client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.data
+        return response
+
+    return log_in
+
+
+@pytest.fixture
+def org(app):
+    """An organization profile in Europe/Berlin."""
+    with app.app_context():
+        organization = Organization(
+            id=1, name="Example GmbH", country="DE", timezone="Europe/Berlin",
+            gdpr_role="controller", eu_main_establishment="DE", nis2="essential",
+        )  # fmt: skip
+        db.session.add(organization)
+        db.session.commit()
+    return organization
+
+
+@pytest.fixture
+def as_role(make_user, login, org):
+    """Log the test client in with a fresh user of the given role."""
+
+    def log_in_as(role: str) -> User:
+        user = make_user(role)
+        login(user)
+        return user
+
+    return log_in_as

@@ -1,0 +1,70 @@
+"""The incident list: search, filters, sorting and pagination."""
+
+import pytest
+
+from tests.helpers import incident_form, reference_from
+
+
+@pytest.fixture
+def three_incidents(client, as_role):
+    as_role("commander")
+    specs = [
+        ("Phishing at payroll", "open", "DE", ["1"]),
+        ("LiteLLM supply chain", "contained", "US-CA", ["14"]),
+        ("Lost laptop", "closed", "FR", ["1", "5"]),
+    ]
+    references = []
+    for title, status, code, categories in specs:
+        data = incident_form(title=title, status=status, data_categories=categories,
+                             **{"jurisdictions-0-code": code, "jurisdictions-1-code": None,
+                                "jurisdictions-1-people": None})  # fmt: skip
+        references.append(reference_from(client.post("/incidents/new", data=data)))
+    return references
+
+
+def _rows(client, **args) -> list[str]:
+    page = client.get("/incidents/", query_string=args).data.decode()
+    return [title for title in ("Phishing at payroll", "LiteLLM supply chain", "Lost laptop") if title in page]
+
+
+def test_search_matches_title_and_reference(client, three_incidents):
+    assert _rows(client, q="litellm") == ["LiteLLM supply chain"]
+    assert _rows(client, q=three_incidents[2]) == ["Lost laptop"]
+
+
+def test_search_treats_wildcards_literally(client, three_incidents):
+    assert _rows(client, q="%") == []
+    assert _rows(client, q="_") == []
+
+
+def test_filters_by_status_category_and_jurisdiction(client, app, three_incidents):
+    from incident_tracker.extensions import db
+    from incident_tracker.models import DataCategory
+
+    with app.app_context():
+        code = db.session.get(DataCategory, 5).code
+    assert _rows(client, status="closed") == ["Lost laptop"]
+    assert _rows(client, category=code) == ["Lost laptop"]
+    assert _rows(client, jurisdiction="us-ca") == ["LiteLLM supply chain"]
+    assert _rows(client, status="nonsense") == ["Phishing at payroll", "LiteLLM supply chain", "Lost laptop"]
+
+
+def test_sorting_by_title_both_ways(client, three_incidents):
+    ascending = client.get("/incidents/", query_string={"sort": "title", "order": "asc"}).data.decode()
+    positions = [ascending.index(t) for t in ("LiteLLM supply chain", "Lost laptop", "Phishing at payroll")]
+    assert positions == sorted(positions)
+    descending = client.get("/incidents/", query_string={"sort": "title", "order": "desc"}).data.decode()
+    positions = [descending.index(t) for t in ("Phishing at payroll", "Lost laptop", "LiteLLM supply chain")]
+    assert positions == sorted(positions)
+
+
+def test_pagination(client, app, three_incidents):
+    app.config["INCIDENTS_PER_PAGE"] = 2
+    try:
+        first = _rows(client, sort="reference", order="asc")
+        second = _rows(client, sort="reference", order="asc", page=2)
+    finally:
+        app.config["INCIDENTS_PER_PAGE"] = 25
+    assert len(first) == 2 and len(second) == 1
+    assert set(first) | set(second) == {"Phishing at payroll", "LiteLLM supply chain", "Lost laptop"}
+    assert _rows(client, page=99) == []

@@ -1,0 +1,185 @@
+"""Recording, editing and reading incidents through the web forms."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from incident_tracker.extensions import db
+from incident_tracker.models import Incident, TimelineEvent
+from tests.helpers import get_incident, incident_form, reference_from
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+
+
+def test_new_incident_is_saved_with_all_its_parts(app, client, as_role):
+    as_role("commander")
+    data = incident_form(data_categories=["1", "3", "4"])
+    response = client.post("/incidents/new", data=data)
+    reference = reference_from(response)
+    assert reference == f"INC-{datetime.now(UTC).year}-0001"
+    with app.app_context():
+        incident = get_incident(reference)
+        assert incident.aware_at == datetime(2026, 3, 27, 16, 30, tzinfo=UTC)  # 17:30 CET
+        assert {j.code: (j.people, j.records) for j in incident.jurisdictions} == {
+            "DE": (1200, 1500), "US-CA": (610, None)}  # fmt: skip
+        assert len(incident.data_categories) == 3
+        assert incident.parties[0].package_url == "pkg:pypi/litellm@1.82.7"
+        assert incident.malicious is True and incident.cross_border is None
+        assert [event.kind for event in incident.events] == ["created"]
+
+
+def test_incident_page_shows_times_in_the_organization_zone_with_utc_on_hover(client, as_role):
+    as_role("commander")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    page = client.get(f"/incidents/{reference}").data.decode()
+    assert "2026-03-27 17:30 CET" in page
+    assert 'title="2026-03-27 16:30:00 UTC"' in page
+    assert "US-CA" in page and "California" in page
+
+
+def test_wall_time_after_the_spring_change_is_read_in_summer_time(app, client, as_role):
+    as_role("commander")
+    reference = reference_from(client.post("/incidents/new", data=incident_form(aware_at="2026-03-29 03:30")))
+    with app.app_context():
+        assert get_incident(reference).aware_at == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+
+
+def test_explicit_offset_is_honoured(app, client, as_role):
+    as_role("commander")
+    data = incident_form(aware_at="2026-03-27T17:30:00Z")
+    reference = reference_from(client.post("/incidents/new", data=data))
+    with app.app_context():
+        assert get_incident(reference).aware_at == datetime(2026, 3, 27, 17, 30, tzinfo=UTC)
+
+
+BAD_INPUT = [
+    ({"aware_at": "27/03/2026 5pm"}, "is not a date and time"),
+    ({"aware_at": "2026-02-30 10:00"}, "is not a date and time"),
+    ({"aware_at": "2026-03-29 02:30"}, "does not exist in Europe/Berlin"),
+    ({"aware_at": "2026-10-25 02:30"}, "occurs twice in Europe/Berlin"),
+    ({"detected_at": "2026-03-20 10:00"}, "detection cannot be before occurrence"),
+    ({"aware_at": "2026-03-25 10:00"}, "awareness cannot be before detection"),
+    ({"jurisdictions-1-code": "UK"}, "use &#39;GB&#39;"),
+    ({"jurisdictions-1-code": "XX"}, "not an ISO 3166-1 alpha-2 country code"),
+    ({"jurisdictions-1-code": "US-ZZ"}, "not a US state, DC or territory code"),
+    ({"jurisdictions-1-code": "de"}, "Jurisdiction DE appears twice"),
+    ({"jurisdictions-1-people": "-5"}, "Number must be between 0 and"),
+    ({"jurisdictions-1-people": "many"}, "Not a valid integer value"),
+    ({"jurisdictions-2-people": "40"}, "enter a country or US state code"),
+    ({"title": ""}, "This field is required"),
+    ({"title": "x" * 201}, "Field cannot be longer than 200 characters"),
+    ({"summary": "x" * 20_001}, "Field cannot be longer than 20000 characters"),
+    ({"status": "deleted"}, "Not a valid choice"),
+    ({"gdpr_risk": "medium"}, "Not a valid choice"),
+    ({"parties-0-package_url": "litellm 1.82.7"}, "not a package URL"),
+    ({"parties-0-name": ""}, "a party needs a name"),
+    ({"data_categories": ["9999"]}, "not a valid choice"),
+]
+
+
+@pytest.mark.parametrize("overrides,message", BAD_INPUT)
+def test_bad_input_is_explained_and_nothing_is_saved(app, client, as_role, overrides, message):
+    as_role("commander")
+    response = client.post("/incidents/new", data=incident_form(**overrides))
+    assert response.status_code == 200
+    page = response.data.decode()
+    assert message in page
+    assert "Nothing was saved" in page
+    assert _count(app, Incident) == 0
+    assert _count(app, TimelineEvent) == 0
+
+
+def test_a_failed_create_does_not_use_up_a_reference_number(app, client, as_role):
+    as_role("commander")
+    client.post("/incidents/new", data=incident_form(title=""))
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    assert reference.endswith("-0001")
+
+
+def test_bad_edit_keeps_the_stored_values(app, client, as_role):
+    as_role("commander")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    response = client.post(f"/incidents/{reference}/edit", data=incident_form(aware_at="2026-03-01 10:00", title="Changed"))
+    assert b"awareness cannot be before detection" in response.data
+    with app.app_context():
+        incident = get_incident(reference)
+        assert incident.title == "Credential theft via poisoned dependency"
+        assert len(incident.events) == 1
+
+
+def test_changing_awareness_adds_a_timeline_event_with_both_times(app, client, as_role):
+    user = as_role("commander")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    client.post(f"/incidents/{reference}/edit", data=incident_form(aware_at="2026-03-28 09:00"))
+    with app.app_context():
+        texts = [event.text for event in get_incident(reference).events]
+    assert texts[-1] == (
+        f"awareness time changed from 2026-03-27 17:30 CET to 2026-03-28 09:00 CET by {user.email}"
+    )
+
+
+def test_each_changed_field_gets_one_event_and_unchanged_fields_none(app, client, as_role):
+    as_role("dpo")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    client.post(f"/incidents/{reference}/edit", data=incident_form())
+    client.post(
+        f"/incidents/{reference}/edit",
+        data=incident_form(**{"status": "contained", "jurisdictions-1-code": "FR", "data_categories": ["2"]}),
+    )
+    with app.app_context():
+        texts = [event.text for event in get_incident(reference).events[1:]]
+    assert len(texts) == 3
+    assert texts[0].startswith('status changed from "open" to "contained"')
+    assert any(t.startswith("jurisdictions changed from DE (1200 people, 1500 records); US-CA (610 people)") for t in texts)
+    assert any(t.startswith("data categories changed from (none) to") for t in texts)
+
+
+def test_removing_and_readding_a_jurisdiction_code_in_one_edit_works(app, client, as_role):
+    as_role("dpo")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    data = incident_form(**{"jurisdictions-0-code": "US-CA", "jurisdictions-0-people": "700",
+                            "jurisdictions-1-code": "DE", "jurisdictions-1-people": "1300"})  # fmt: skip
+    assert client.post(f"/incidents/{reference}/edit", data=data).status_code == 302
+    with app.app_context():
+        rows = {j.code: j.people for j in get_incident(reference).jurisdictions}
+    assert rows == {"DE": 1300, "US-CA": 700}
+
+
+def test_manual_timeline_note_is_recorded_at_the_given_time(app, client, as_role):
+    as_role("commander")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    response = client.post(f"/incidents/{reference}/notes", data={"occurred_at": "2026-03-26 08:05", "text": "SOC alert"})
+    assert response.status_code == 302
+    with app.app_context():
+        note = get_incident(reference).events[-1]
+    assert (note.kind, note.text) == ("note", "SOC alert")
+    assert note.occurred_at == datetime(2026, 3, 26, 7, 5, tzinfo=UTC)
+
+
+def test_timeline_note_with_bad_time_is_refused(app, client, as_role):
+    as_role("commander")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    response = client.post(f"/incidents/{reference}/notes", data={"occurred_at": "yesterday", "text": "x"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert len(get_incident(reference).events) == 1
+
+
+def test_new_incident_without_organization_profile_asks_for_it(client, make_user, login):
+    login(make_user("dpo"))
+    response = client.get("/incidents/new")
+    assert response.headers["Location"] == "/organization/"
+
+
+def test_unicode_and_markup_survive_and_are_escaped(app, client, as_role):
+    as_role("commander")
+    title = "<script>alert(1)</script> ‏שלום 🔥 e\u0301"
+    reference = reference_from(client.post("/incidents/new", data=incident_form(title=title)))
+    page = client.get(f"/incidents/{reference}").data.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+    with app.app_context():
+        assert get_incident(reference).title == title
