@@ -55,7 +55,30 @@ def _migrated_app(db_url, instance_dir):
     with app.app_context():
         _reset_schema()
         flask_migrate.upgrade()
-    return app
+    yield app
+    dispose(app)
+
+
+def dispose(app) -> None:
+    """Close the app's pooled connections (PostgreSQL warns about connections left open)."""
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture
+def make_app(db_url, instance_dir):
+    """Build another app on the test database with some settings changed; closed afterwards."""
+    apps = []
+
+    def make(**overrides):
+        apps.append(create_app(app_config(db_url, instance_dir, **overrides)))
+        return apps[-1]
+
+    yield make
+    for app in apps:
+        dispose(app)
 
 
 def _reset_schema() -> None:

@@ -2,16 +2,13 @@
 
 import pytest
 
-from incident_tracker.app import create_app
-from tests.conftest import app_config
 from tests.helpers import PASSWORD, incident_form
 
 
 @pytest.fixture
-def csrf_client(app, db_url, instance_dir):
+def csrf_client(app, make_app):
     """A client of an app with CSRF protection on, sharing the test database."""
-    protected = create_app(app_config(db_url, instance_dir, WTF_CSRF_ENABLED=True))
-    return protected.test_client()
+    return make_app(WTF_CSRF_ENABLED=True).test_client()
 
 
 def test_login_without_csrf_token_is_refused(csrf_client, make_user):
@@ -70,8 +67,8 @@ def test_oversized_request_gets_413(client, as_role):
     assert response.status_code == 413
 
 
-def test_server_error_page_rolls_back_and_hides_details(db_url, instance_dir, tmp_path):
-    failing = create_app(app_config(db_url, instance_dir, TESTING=False, PROPAGATE_EXCEPTIONS=False))
+def test_server_error_page_rolls_back_and_hides_details(make_app):
+    failing = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False)
 
     @failing.get("/boom")
     def boom():
