@@ -45,6 +45,10 @@ LONG_TEXT = 20_000
 NO_ENUM = "None"
 
 
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
 def _maybe_bool(value):
     return {"yes": True, "no": False}.get(value)
 
@@ -146,6 +150,7 @@ class IncidentForm(FlaskForm):
     summary = TextAreaField("Summary", validators=[Length(max=LONG_TEXT)])
     status = SelectField("Status", choices=enum_choices(INCIDENT_STATUSES))
     severity = SelectField("Severity", choices=enum_choices(SEVERITIES, blank="Not set"))
+    owner_id = SelectField("Owner (incident commander)", coerce=_optional_int, validate_choice=True)
     occurred_at = InstantField("Occurred")
     detected_at = InstantField("Detected")
     aware_at = InstantField("Aware (GDPR / NIS2 clock)")
@@ -224,7 +229,7 @@ def _not_before(field, earlier, what: str, than: str) -> None:
 
 
 SCALAR_FIELDS = (
-    "title", "summary", "status", "severity", "occurred_at", "detected_at", "aware_at",
+    "title", "summary", "status", "severity", "owner_id", "occurred_at", "detected_at", "aware_at",
     "dora_classified_major_at", "sec_materiality_determined_at", "discovered_at",
     "breach_determined_at", "contained_at", "closed_at", "personal_data_breach", "phi_breach",
     "malicious", "cross_border", "root_cause", "consequences", "measures_taken", "gdpr_risk",

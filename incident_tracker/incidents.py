@@ -10,7 +10,7 @@ from .fields import choices
 from .forms import SCALAR_FIELDS, IncidentForm, NoteForm, tri_state_data
 from .incident_list import ListQuery, search
 from .localtime import zone
-from .models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, utcnow
+from .models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, User, utcnow
 from .references import next_reference
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
@@ -104,7 +104,13 @@ def _categories() -> list[DataCategory]:
 def _form(data: dict) -> IncidentForm:
     form = IncidentForm(data=data, meta={"timezone": organization.timezone_name()})
     form.data_categories.choices = choices((category.id, category.name) for category in _categories())
+    form.owner_id.choices = choices([("", "Nobody yet"), *_owner_choices()])
     return form
+
+
+def _owner_choices() -> list[tuple[int, str]]:
+    owners = db.select(User).where(User.role.in_(EDITORS), User.active).order_by(User.email)
+    return [(user.id, f"{user.email} ({user.role})") for user in db.session.execute(owners).scalars()]
 
 
 def _note_form() -> NoteForm:

@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .extensions import db
 from .localtime import display
 from .models import Incident, TimelineEvent, User, utcnow
 
@@ -18,6 +19,7 @@ PHRASES = {
     "contained_at": "containment time",
     "closed_at": "closure time",
     "gdpr_risk": "GDPR risk",
+    "owner_id": "owner",
     "nis2_significant": "NIS2 significance",
     "phi_breach": "unsecured PHI breach",
 }
@@ -34,6 +36,9 @@ def record(incident: Incident, kind: str, text: str, actor: User | None, at=None
 def snapshot(incident: Incident, fields: tuple[str, ...]) -> dict[str, object]:
     """The values an edit may change, in a comparable form."""
     values = {name: getattr(incident, name) for name in fields}
+    if "owner_id" in values:
+        owner = db.session.get(User, values["owner_id"]) if values["owner_id"] else None
+        values["owner_id"] = owner.email if owner else None
     values["data_categories"] = sorted(category.name for category in incident.data_categories)
     values["jurisdictions"] = sorted(_jurisdiction_text(row) for row in incident.jurisdictions)
     values["parties"] = sorted(_party_text(row) for row in incident.parties)

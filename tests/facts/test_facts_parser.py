@@ -148,6 +148,12 @@ def test_bad_documents_raise_one_line_naming_the_field(path, value, expected):
     assert text.startswith(f"{caught.value.field}: ")
 
 
+def test_a_key_with_a_line_break_still_gives_one_line():
+    with pytest.raises(FactsError) as caught:
+        parse_facts({**MINIMAL, "aware\nat": "x"})
+    assert str(caught.value) == 'aware\\nat: unknown field; did you mean "aware_at"?'
+
+
 @pytest.mark.parametrize("document", [[], "facts", None, 3])
 def test_a_document_must_be_an_object(document):
     with pytest.raises(FactsError, match="^document: expected a JSON object"):

@@ -183,3 +183,24 @@ def test_unicode_and_markup_survive_and_are_escaped(app, client, as_role):
     assert "&lt;script&gt;" in page
     with app.app_context():
         assert get_incident(reference).title == title
+
+
+def test_owner_is_chosen_among_editors_and_a_change_is_recorded(app, client, as_role, make_user):
+    user = as_role("dpo")
+    commander = make_user("commander")
+    make_user("viewer")
+    page = client.get("/incidents/new").data.decode()
+    assert "commander@example.org (commander)" in page and "viewer@example.org" not in page
+    reference = reference_from(client.post("/incidents/new", data=incident_form(owner_id=str(user.id))))
+    client.post(f"/incidents/{reference}/edit", data=incident_form(owner_id=str(commander.id)))
+    with app.app_context():
+        incident = get_incident(reference)
+        assert incident.owner_id == commander.id
+        assert incident.events[-1].text == f'owner changed from "{user.email}" to "{commander.email}" by {user.email}'
+
+
+def test_owner_must_be_one_of_the_offered_users(app, client, as_role):
+    as_role("dpo")
+    response = client.post("/incidents/new", data=incident_form(owner_id="999"))
+    assert b"Not a valid choice" in response.data
+    assert _count(app, Incident) == 0
