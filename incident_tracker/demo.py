@@ -49,6 +49,17 @@ PARTIES = (
      "Hosts the interview video archive; access logs requested."),
 )  # fmt: skip
 
+NOTES = (
+    ("2026-03-24T11:40", "litellm 1.82.7 published to PyPI with a credential-stealing payload; "
+     "1.82.8 follows with the same payload."),
+    ("2026-03-26T08:05", "SOC alert: unusual egress from a CI worker to an unknown host."),
+    ("2026-03-26T16:30", "Forensics confirm the worker installed litellm 1.82.8 and its cloud keys were used "
+     "from an external address."),
+    ("2026-03-27T09:15", "Access logs show bulk reads of the contractor identity-document bucket and the user "
+     "database: personal data breach confirmed (GDPR awareness)."),
+    ("2026-03-28T22:30", "All credentials rotated; poisoned versions blocked; exfiltration stopped."),
+)  # fmt: skip
+
 
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=DUBLIN)
@@ -125,6 +136,8 @@ def _incident(owner: User, author: User) -> Incident:
     ]
     timeline.record(incident, "created", f"Incident {incident.reference} recorded by {author.email}",
                     author, at=_at("2026-03-26T08:20"))  # fmt: skip
+    for when, text in NOTES:
+        timeline.record(incident, "note", text, author, at=_at(when))
     return incident
 
 
