@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from . import demo
+from .facts_document import deadlines
 from .extensions import db
 from .models import ROLES, User
 
@@ -92,5 +93,6 @@ def run_command(host: str, port: int, workers: int) -> None:
 
 
 main.add_command(run_command)
+main.add_command(deadlines)
 main.add_command(shell_command)
 main.add_command(routes_command)

@@ -4,9 +4,8 @@ from functools import cache
 
 import pycountry
 
-EEA = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split()
-)
+from .core.facts import EEA  # noqa: F401  (re-exported for the forms)
+
 _HINTS = {"UK": "GB", "EL": "GR"}
 
 

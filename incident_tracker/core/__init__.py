@@ -1,0 +1,1 @@
+"""The pure deadline engine: facts in, obligations out; no framework, no I/O, no clock."""

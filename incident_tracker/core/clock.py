@@ -1,0 +1,122 @@
+"""Counting conventions (DESIGN section 5): pure functions from an anchor instant to a due instant.
+
+Every function takes and returns aware datetimes; results are in UTC. Local arithmetic happens in
+the zone passed in (the organization's), except business days, which are always counted in
+New York (the SEC's calendar).
+"""
+
+import warnings
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+END_OF_DAY = time(23, 59, 59)
+NOON = time(12, 0)
+EDGAR_ZONE = ZoneInfo("America/New_York")
+EDGAR_CUTOFF = time(17, 30)
+SEC_HOLIDAY_COUNTRY = "US"
+
+
+def to_utc(instant: datetime) -> datetime:
+    """Return the same instant in UTC, refusing a naive datetime."""
+    if instant.utcoffset() is None:
+        raise ValueError(f"naive datetime {instant.isoformat()}: attach a timezone first")
+    return instant.astimezone(UTC)
+
+
+def at_wall_time(wall: datetime, zone: ZoneInfo) -> datetime:
+    """Return the UTC instant of a local wall time; a gap moves it later, a repeat takes the first.
+
+    With fold=0 zoneinfo reads a wall time with the offset in force before the transition: a time
+    inside a spring-forward gap then lands later by the gap, and an ambiguous time takes its first
+    occurrence (PEP 495).
+    """
+    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
+def local_wall(instant: datetime, zone: ZoneInfo) -> datetime:
+    """Return the naive local wall time of an instant in a zone."""
+    return to_utc(instant).astimezone(zone).replace(tzinfo=None)
+
+
+def add_hours(anchor: datetime, hours: int) -> datetime:
+    """Add elapsed hours; weekends, holidays and DST changes do not matter."""
+    return to_utc(anchor) + timedelta(hours=hours)
+
+
+def add_months(anchor: datetime, months: int, zone: ZoneInfo) -> datetime:
+    """Add calendar months to the local wall time, clamping to month end and keeping the time."""
+    return at_wall_time(local_wall(anchor, zone) + relativedelta(months=months), zone)
+
+
+def add_wall_days(anchor: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """Add calendar days to the local wall time, keeping the clock time (the CZ NIS2 variant)."""
+    return at_wall_time(local_wall(anchor, zone) + timedelta(days=days), zone)
+
+
+def end_of_local_day(day: date, zone: ZoneInfo) -> datetime:
+    """Return 23:59:59 local time on a date, as a UTC instant."""
+    return at_wall_time(datetime.combine(day, END_OF_DAY), zone)
+
+
+def add_calendar_days(anchor: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """Count days from the anchor's local date (day 0); due at 23:59:59 local on day N."""
+    return end_of_local_day(local_wall(anchor, zone).date() + timedelta(days=days), zone)
+
+
+def add_days_after_year_end(anchor: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """Count calendar days from 31 December of the anchor's local year (HIPAA's annual log)."""
+    year_end = date(local_wall(anchor, zone).year, 12, 31)
+    return end_of_local_day(year_end + timedelta(days=days), zone)
+
+
+@lru_cache(maxsize=1024)
+def public_holidays(country: str, year: int) -> frozenset[date]:
+    """Return a country's national public holidays in a year (empty for unknown countries).
+
+    Some calendars warn that a year is outside their range (India before 2001); the holidays
+    they do know are still used, and the warning is not shown.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return frozenset(holidays.country_holidays(country, years=year))
+    except NotImplementedError:
+        return frozenset()
+
+
+def is_working_day(day: date, country: str) -> bool:
+    """Tell whether a date is Monday to Friday and not a national public holiday of a country."""
+    return day.weekday() < 5 and day not in public_holidays(country, day.year)
+
+
+def next_working_day(day: date, country: str) -> date:
+    """Return the first working day strictly after a date."""
+    day += timedelta(days=1)
+    while not is_working_day(day, country):
+        day += timedelta(days=1)
+    return day
+
+
+def add_business_days(anchor: datetime, days: int) -> datetime:
+    """Count SEC business days in New York; due at 17:30 New York time on day N.
+
+    Day 1 is the first business day after the anchor's New York date: the next business day when
+    the anchor date is one, otherwise the first business day after it (Form 8-K General
+    Instruction B.1); both readings give the same day.
+    """
+    day = local_wall(anchor, EDGAR_ZONE).date()
+    for _ in range(days):
+        day = next_working_day(day, SEC_HOLIDAY_COUNTRY)
+    return at_wall_time(datetime.combine(day, EDGAR_CUTOFF), EDGAR_ZONE)
+
+
+def noon_next_working_day(due: datetime, zone: ZoneInfo, country: str) -> datetime | None:
+    """Return 12:00 local on the next working day if a deadline falls on a non-working day."""
+    day = local_wall(due, zone).date()
+    if is_working_day(day, country):
+        return None
+    return at_wall_time(datetime.combine(next_working_day(day, country), NOON), zone)

@@ -1,0 +1,11 @@
+"""The regimes, one module each: its RULES (the catalogue as data) and duties(facts).
+
+Adding a regime means adding a module with those two names and listing it here.
+"""
+
+from . import dora, gdpr, hipaa, nis2, sec, uk_gdpr, us_states
+
+REGIMES = (gdpr, uk_gdpr, nis2, dora, sec, hipaa, us_states)
+RULES = tuple(rule for regime in REGIMES for rule in regime.RULES)
+OBLIGATION_IDS = frozenset(rule.id for rule in RULES)
+TITLES = {rule.id: rule.title for rule in RULES}

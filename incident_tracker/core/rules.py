@@ -1,0 +1,175 @@
+"""The rule vocabulary: periods, statuses, the Rule record and a Duty (a rule owed in one place)."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from . import clock
+from .facts import INSTANTS, Facts
+
+
+class PeriodKind(StrEnum):
+    """How a period is counted; each kind is one convention in clock.py."""
+
+    HOURS = "hours"
+    MONTHS = "months"
+    WALL_DAYS = "wall_days"
+    CALENDAR_DAYS = "calendar_days"
+    DAYS_AFTER_YEAR_END = "days_after_year_end"
+    BUSINESS_DAYS = "business_days"
+    WITH_ANCHOR = "with_anchor"
+    NO_FIXED_DEADLINE = "no_fixed_deadline"
+
+
+class Status(StrEnum):
+    """Where an obligation stands."""
+
+    OPEN = "open"
+    AWAITING_ANCHOR = "awaiting_anchor"
+    NO_FIXED_DEADLINE = "no_fixed_deadline"
+    SUBMITTED = "submitted"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A counting convention and how many of its units."""
+
+    kind: PeriodKind
+    amount: int = 0
+
+
+_ARITHMETIC: dict[PeriodKind, Callable[[datetime, int, ZoneInfo], datetime]] = {
+    PeriodKind.HOURS: lambda anchor, n, _zone: clock.add_hours(anchor, n),
+    PeriodKind.MONTHS: clock.add_months,
+    PeriodKind.WALL_DAYS: clock.add_wall_days,
+    PeriodKind.CALENDAR_DAYS: clock.add_calendar_days,
+    PeriodKind.DAYS_AFTER_YEAR_END: clock.add_days_after_year_end,
+    PeriodKind.BUSINESS_DAYS: lambda anchor, n, _zone: clock.add_business_days(anchor, n),
+    PeriodKind.WITH_ANCHOR: lambda anchor, _n, _zone: clock.to_utc(anchor),
+}
+
+
+def hours(n: int) -> Period:
+    """Declare a period of n elapsed hours."""
+    return Period(PeriodKind.HOURS, n)
+
+
+def months(n: int) -> Period:
+    """Declare a period of n calendar months at the same local wall time."""
+    return Period(PeriodKind.MONTHS, n)
+
+
+def calendar_days(n: int) -> Period:
+    """Declare a period ending at 23:59:59 local on day n."""
+    return Period(PeriodKind.CALENDAR_DAYS, n)
+
+
+NO_FIXED_DEADLINE = Period(PeriodKind.NO_FIXED_DEADLINE)
+WITH_ANCHOR = Period(PeriodKind.WITH_ANCHOR)
+
+
+def due_after(period: Period, anchor_at: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """Return when a period that starts at ``anchor_at`` ends, or None without a fixed end."""
+    if anchor_at is None or period.kind is PeriodKind.NO_FIXED_DEADLINE:
+        return None
+    return _ARITHMETIC[period.kind](anchor_at, period.amount, zone)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One notification duty as data.
+
+    ``anchor`` is the fact that starts the clock (a Facts field such as "aware_at") or the id of
+    the obligation whose submission starts it. ``recipient`` may contain "{jurisdiction}".
+    """
+
+    id: str
+    regime: str
+    title: str
+    recipient: str
+    anchor: str
+    period: Period
+    citation: str
+    in_force_from: date
+
+
+def in_force(versions: Sequence[Rule], on: datetime | None, zone: ZoneInfo) -> Rule:
+    """Pick the version in force on the local date of ``on`` (the newest when ``on`` is unknown).
+
+    Before the oldest version took effect the oldest one is used: the earlier, safer reading.
+    """
+    ordered = sorted(versions, key=lambda rule: rule.in_force_from)
+    if on is None:
+        return ordered[-1]
+    day = clock.local_wall(on, zone).date()
+    current = [rule for rule in ordered if rule.in_force_from <= day]
+    return current[-1] if current else ordered[0]
+
+
+FACT_LABELS = {
+    "aware_at": "awareness time",
+    "dora_classified_major_at": "major-incident classification time",
+    "sec_materiality_determined_at": "materiality determination time",
+    "discovered_at": "discovery time",
+    "breach_determined_at": "breach determination time",
+}
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A rule owed in one jurisdiction, with its clock worked out (before submissions).
+
+    ``missing`` names the facts the rule needs but does not have: first the clock's anchor fact,
+    then any decision fact (such as gdpr_risk) for which the conservative reading was taken.
+    """
+
+    rule: Rule
+    jurisdiction: str
+    recipient: str
+    basis: str
+    anchor: str
+    anchor_at: datetime | None
+    due_at: datetime | None
+    missing: tuple[str, ...] = ()
+    relief: str | None = None
+
+    def needing(self, *names: str) -> "Duty":
+        """Return this duty with decision facts added to what is missing."""
+        return replace(self, missing=self.missing + names)
+
+
+def anchor_instant(facts: Facts, anchor: str, jurisdiction: str) -> datetime | None:
+    """Return the instant of an anchor fact, or the latest submission of an anchor filing."""
+    if anchor in INSTANTS:
+        return getattr(facts, anchor)
+    return facts.submitted_at(anchor, jurisdiction)
+
+
+def duty(
+    rule: Rule,
+    facts: Facts,
+    jurisdiction: str,
+    *,
+    anchor: str | None = None,
+    recipient: str | None = None,
+    basis: str | None = None,
+) -> Duty:
+    """Work out a rule's clock from its anchor (the rule's own unless another is given).
+
+    A missing anchor fact is reported in ``missing`` unless the rule has no fixed deadline anyway.
+    """
+    anchor = anchor or rule.anchor
+    anchor_at = anchor_instant(facts, anchor, jurisdiction)
+    fixed = rule.period.kind is not PeriodKind.NO_FIXED_DEADLINE
+    return Duty(
+        rule=rule,
+        jurisdiction=jurisdiction,
+        recipient=recipient or rule.recipient.format(jurisdiction=jurisdiction),
+        basis=basis or rule.citation,
+        anchor=anchor,
+        anchor_at=anchor_at,
+        due_at=due_after(rule.period, anchor_at, facts.organization.zone),
+        missing=(anchor,) if fixed and anchor_at is None and anchor in INSTANTS else (),
+    )
