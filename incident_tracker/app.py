@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, cli, dashboard, filters, incidents, organization, security
+from . import auth, cli, dashboard, filters, incidents, obligations, organization, security
 from .config import ENV_PREFIX, Defaults, database_uri, instance_path, resource_dir
 from .config import write_instance_config
 from .extensions import bootstrap, csrf, db, login_manager, migrate
@@ -43,5 +43,5 @@ def _init_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     for module in (filters, security, cli, auth):
         module.init_app(app)
-    for module in (auth, dashboard, incidents, organization):
+    for module in (auth, dashboard, incidents, obligations, organization):
         app.register_blueprint(module.bp)

@@ -11,7 +11,8 @@ from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from . import demo
 from .facts_document import deadlines
 from .extensions import db
-from .models import ROLES, User
+from .models import ROLES, Incident, Organization, User, utcnow
+from .regeneration import regenerate
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -28,7 +29,7 @@ def main():
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_user, demo_command):
+    for command in (create_user, demo_command, sync_obligations):
         app.cli.add_command(command)
 
 
@@ -73,10 +74,25 @@ def _read_password(from_stdin: bool) -> str:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo organization, users and incident (does nothing if they exist)."""
-    created, login = demo.load()
+    created, login = demo.load(utcnow())
     click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
     if login:
         click.echo(f"Demo login: {login[0]} / {login[1]} (roles: {', '.join(demo.ROLE_USERS)})")
+
+
+@click.command("sync-obligations")
+@with_appcontext
+def sync_obligations() -> None:
+    """Recompute every incident's obligations from its facts (after an upgrade); filed ones never change."""
+    organization = db.session.get(Organization, 1)
+    if organization is None:
+        click.echo("No organization profile yet; nothing to do.")
+        return
+    incidents = list(db.session.execute(db.select(Incident)).scalars())
+    for incident in incidents:
+        regenerate(incident, organization, None, "because the obligations were recomputed")
+    db.session.commit()
+    click.echo(f"Obligations of {len(incidents)} incident(s) are up to date.")
 
 
 @click.command("run")

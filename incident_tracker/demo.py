@@ -7,7 +7,7 @@ training methodology of its AI-lab customers.
 """
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,8 +15,10 @@ from flask import current_app
 
 from . import timeline
 from .extensions import db
+from .filings import Submission, record_filing
 from .models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, Organization, User
 from .references import next_reference
+from .regeneration import regenerate
 
 DOMAIN = "mercor-demo.example"
 ROLE_USERS = ("dpo", "admin", "commander", "legal", "viewer")
@@ -60,20 +62,53 @@ NOTES = (
     ("2026-03-28T22:30", "All credentials rotated; poisoned versions blocked; exfiltration stopped."),
 )  # fmt: skip
 
+# (obligation:jurisdiction, submitted at (Dublin time), recipient's reference, reasons for a delay)
+FILINGS = (
+    ("nis2.early_warning:IE", "2026-03-28T08:40", "NCSC-IE-2026-0412", ""),
+    ("gdpr.sa_notification:IE", "2026-03-29T17:20", "DPC BN-26-1187", ""),
+    ("nis2.incident_notification:IE", "2026-03-30T08:00", "NCSC-IE-2026-0412", ""),
+    ("uk_gdpr.ico_notification:GB", "2026-03-30T11:05", "ICO IC-401-2211",
+     "The ICO reporting form was unavailable from 08:30 to 10:50 (BST); the notice was sent when it returned."),
+    ("gdpr.data_subject_notice:EU", "2026-04-02T10:00", "", ""),
+    ("uk_gdpr.data_subject_notice:GB", "2026-04-02T10:00", "", ""),
+    ("us-ca.individual_notice:US-CA", "2026-04-10T15:00", "", ""),
+    ("us-ny.individual_notice:US-NY", "2026-04-10T15:00", "", ""),
+    ("us-ny.attorney_general:US-NY", "2026-04-10T16:00", "NY AG breach portal", ""),
+    ("us-tx.individual_notice:US-TX", "2026-04-10T15:00", "", ""),
+    ("us-tx.attorney_general:US-TX", "2026-04-10T16:10", "TX AG form", ""),
+    ("us-fl.individual_notice:US-FL", "2026-04-10T15:00", "", ""),
+    ("us-fl.attorney_general:US-FL", "2026-04-10T16:20", "FL DLA", ""),
+    ("us-co.individual_notice:US-CO", "2026-04-10T15:00", "", ""),
+    ("us-co.attorney_general:US-CO", "2026-04-10T16:30", "CO AG", ""),
+    ("us-wa.individual_notice:US-WA", "2026-04-10T15:00", "", ""),
+    ("us-wa.attorney_general:US-WA", "2026-04-10T16:40", "WA AG", ""),
+    ("us-ca.attorney_general:US-CA", "2026-04-14T11:00", "CA AG sample notice", ""),
+    ("nis2.final_report:IE", "2026-04-28T16:00", "NCSC-IE-2026-0412", ""),
+)  # fmt: skip
+LIVE_AFFECTED = (("DE", 120), ("FR", 35), ("NL", 12), ("US-CA", 48))
+
 
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=DUBLIN)
 
 
-def load() -> tuple[bool, tuple[str, str] | None]:
+def load(now: datetime) -> tuple[bool, tuple[str, str] | None]:
     """Load the demo unless it exists; return (created, (e-mail, password) or None)."""
     if db.session.get(Organization, 1) is not None:
         return False, _saved_login()
     password = secrets.token_urlsafe(12)
     users = [_user(role, password) for role in ROLE_USERS]
-    db.session.add(_organization())
+    organization = _organization()
+    db.session.add(organization)
     db.session.add_all(users)
-    db.session.add(_incident(owner=users[2], author=users[0]))
+    march = _incident(owner=users[2], author=users[0])
+    db.session.add(march)
+    db.session.flush()
+    regenerate(march, organization, users[0], "because the incident was recorded")
+    _file_march_notices(march, organization, users[0])
+    live = _live_incident(now, owner=users[2], author=users[2])
+    db.session.add(live)
+    regenerate(live, organization, users[2], "because the incident was recorded")
     db.session.commit()
     login = (users[0].email, password)
     _save_login(login)
@@ -141,9 +176,37 @@ def _incident(owner: User, author: User) -> Incident:
     return incident
 
 
-def _categories() -> list[DataCategory]:
-    rows = db.session.execute(db.select(DataCategory).where(DataCategory.code.in_(CATEGORIES)))
+def _categories(codes=CATEGORIES) -> list[DataCategory]:
+    rows = db.session.execute(db.select(DataCategory).where(DataCategory.code.in_(codes)))
     return list(rows.scalars())
+
+
+def _file_march_notices(incident: Incident, organization: Organization, dpo: User) -> None:
+    """File the March incident's notices as they were sent (the ICO notice 50 minutes late)."""
+    for key, when, reference, delay in FILINGS:
+        rule_id, jurisdiction = key.split(":")
+        row = next(r for r in incident.obligations if r.key == (rule_id, jurisdiction))
+        submission = Submission(submitted_at=_at(when), recipient_reference=reference, delay_reasons=delay)
+        record_filing(row, submission, dpo, organization)
+
+
+def _live_incident(now: datetime, owner: User, author: User) -> Incident:
+    """A second, current incident whose clocks are running while the demo is looked at."""
+    detected = now.replace(second=0, microsecond=0) - timedelta(hours=2)
+    incident = Incident(
+        reference=next_reference(now.astimezone(DUBLIN).year),
+        title="Stolen CI token reused against the contractor portal",
+        summary="A CI token that survived the March rotation was used to read contractor profiles "
+        "through the portal's internal API.",
+        status="open", severity="high", owner=owner, detected_at=detected,
+        aware_at=detected + timedelta(hours=1), discovered_at=detected + timedelta(hours=1),
+        personal_data_breach=True, malicious=True, gdpr_risk="high", nis2_significant=True,
+        gdpr_risk_rationale="Contact and account data of contractors read by an attacker.",
+    )  # fmt: skip
+    incident.data_categories = _categories(("contact", "account_credentials"))
+    incident.jurisdictions = [AffectedJurisdiction(code=code, people=people) for code, people in LIVE_AFFECTED]
+    timeline.record(incident, "created", f"Incident {incident.reference} recorded by {author.email}", author, at=detected)
+    return incident
 
 
 def _login_path() -> Path:

@@ -6,7 +6,9 @@ from flask import Flask
 from flask_login import current_user
 
 from . import codes
+from .countdown import countdown, duration_words, urgency
 from .localtime import display, zone
+from .models import utcnow
 from .organization import current, timezone_name
 
 
@@ -15,6 +17,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_utc, "utc")
     app.add_template_filter(codes.name, "jurisdiction_name")
     app.add_template_filter(_words, "words")
+    app.add_template_filter(lambda due: countdown(due, utcnow()), "countdown")
+    app.add_template_filter(lambda due: urgency(due, utcnow()), "urgency")
+    app.add_template_filter(lambda since: duration_words(utcnow() - since) if since else "", "elapsed")
+    app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
     app.context_processor(_globals)
 
 

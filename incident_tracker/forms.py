@@ -247,3 +247,23 @@ class NoteForm(FlaskForm):
     occurred_at = InstantField("When", validators=[DataRequired()])
     text = TextAreaField("What happened", validators=[DataRequired(), Length(max=LONG_TEXT)])
     submit = SubmitField("Add to timeline")
+
+
+class FilingForm(FlaskForm):
+    """Record that an obligation was submitted to its recipient."""
+
+    submitted_at = InstantField("Submitted at", validators=[DataRequired()])
+    recipient_reference = StringField("Recipient's reference", validators=[Length(max=200)])
+    note = TextAreaField("Note", validators=[Length(max=LONG_TEXT)])
+    delay_reasons = TextAreaField("Reasons for the delay", validators=[Length(max=LONG_TEXT)])
+    corrects = SelectField("Corrects an earlier filing", coerce=_optional_int, validate_choice=True)
+    submit = SubmitField("Record filing")
+
+
+class DecisionForm(FlaskForm):
+    """Decide that an obligation is not required, with the reasons (GDPR Art. 33(5))."""
+
+    rationale = TextAreaField(
+        "Why no notification is required", validators=[DataRequired(), Length(min=20, max=LONG_TEXT)]
+    )
+    submit = SubmitField("Decide: not required")

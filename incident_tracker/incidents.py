@@ -10,8 +10,11 @@ from .fields import choices
 from .forms import SCALAR_FIELDS, IncidentForm, NoteForm, tri_state_data
 from .incident_list import ListQuery, search
 from .localtime import zone
-from .models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, User, utcnow
+from .models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, Obligation, User, utcnow
+from .core import engine
+from .core.regimes import REGIME_NAMES
 from .references import next_reference
+from .regeneration import facts_for, regenerate
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
@@ -43,6 +46,7 @@ def new():
         _apply(form, incident)
         db.session.add(incident)
         timeline.record(incident, "created", f"Incident {incident.reference} recorded by {current_user.email}", current_user)
+        regenerate(incident, org, current_user, "because the incident was recorded")
         db.session.commit()
         flash(f"Incident {incident.reference} recorded.", "success")
         return redirect(url_for("incidents.show", reference=incident.reference))
@@ -54,22 +58,24 @@ def new():
 def show(reference: str):
     """Show an incident with its data, people affected, parties and timeline."""
     incident = _get(reference)
-    return render_template("incidents/show.html", incident=incident, note_form=_note_form())
+    return _show_page(incident, _note_form())
 
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def edit(reference: str):
     """Edit an incident; every change is added to its timeline."""
-    incident = _get(reference)
+    incident = _get(reference, for_update=True)
     form = _form(data=_form_data(incident))
     if form.validate_on_submit():
-        tz = zone(organization.timezone_name())
+        org = organization.current()
         before = timeline.snapshot(incident, SCALAR_FIELDS)
         _apply(form, incident)
-        sentences = timeline.changes(before, timeline.snapshot(incident, SCALAR_FIELDS), tz, current_user)
+        after = timeline.snapshot(incident, SCALAR_FIELDS)
+        sentences = timeline.changes(before, after, zone(org.timezone), current_user)
         for sentence in sentences:
             timeline.record(incident, "edited", sentence, current_user)
+        regenerate(incident, org, current_user, timeline.because(before, after))
         db.session.commit()
         flash(f"Saved {incident.reference}: {len(sentences)} change(s).", "success")
         return redirect(url_for("incidents.show", reference=incident.reference))
@@ -87,11 +93,33 @@ def add_note(reference: str):
         db.session.commit()
         flash("Added to the timeline.", "success")
         return redirect(url_for("incidents.show", reference=reference, _anchor="timeline"))
-    return render_template("incidents/show.html", incident=incident, note_form=form), 422
+    return _show_page(incident, form), 422
 
 
-def _get(reference: str) -> Incident:
-    incident = db.session.execute(db.select(Incident).filter_by(reference=reference)).scalar_one_or_none()
+def _show_page(incident: Incident, note_form: NoteForm) -> str:
+    org = organization.current()
+    missing = engine.compute(facts_for(incident, org)).missing if org else ()
+    return render_template(
+        "incidents/show.html", incident=incident, note_form=note_form, missing=missing,
+        obligation_groups=_by_regime(incident.obligations),
+    )  # fmt: skip
+
+
+def _by_regime(rows: list[Obligation]) -> list[tuple[str, list[Obligation]]]:
+    """Group obligations by regime in catalogue order, soonest first within each."""
+    groups: dict[str, list[Obligation]] = {}
+    for row in sorted(rows, key=lambda r: (r.due_at is None, r.due_at or r.created_at, r.rule_id, r.jurisdiction)):
+        groups.setdefault(row.regime, []).append(row)
+    order = {name: index for index, name in enumerate(REGIME_NAMES)}
+    return [(REGIME_NAMES.get(name, name), groups[name]) for name in sorted(groups, key=lambda n: order.get(n, 99))]
+
+
+def _get(reference: str, for_update: bool = False) -> Incident:
+    """Load an incident by reference; lock its row (on PostgreSQL) when it will be changed."""
+    statement = db.select(Incident).filter_by(reference=reference)
+    if for_update:
+        statement = statement.with_for_update()
+    incident = db.session.execute(statement).scalar_one_or_none()
     if incident is None:
         abort(404)
     return incident

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,6 +17,14 @@ HIPAA_ROLES = ("covered_entity", "business_associate")
 INCIDENT_STATUSES = ("open", "contained", "closed")
 SEVERITIES = ("low", "medium", "high", "critical")
 GDPR_RISKS = ("unlikely", "risk", "high")
+OBLIGATION_STATUSES = (
+    "open",
+    "awaiting_anchor",
+    "no_fixed_deadline",
+    "submitted",
+    "not_required",
+    "no_longer_applicable",
+)
 PARTY_KINDS = ("vendor", "processor", "customer", "authority", "component", "other")
 PARTY_ROLES = (
     "origin_vendor",
@@ -175,6 +183,9 @@ class Incident(db.Model):
     events: Mapped[list["TimelineEvent"]] = relationship(
         back_populates="incident", order_by="TimelineEvent.id"
     )
+    obligations: Mapped[list["Obligation"]] = relationship(
+        back_populates="incident", order_by="Obligation.id"
+    )
 
 
 class AffectedJurisdiction(db.Model):
@@ -229,7 +240,95 @@ class TimelineEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+class Obligation(db.Model):
+    """One notification owed for an incident: one row per (incident, rule, jurisdiction).
+
+    Regenerated from the engine whenever the incident's facts change; once filed or decided
+    "not required" it never changes again.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("incident_id", "rule_id", "jurisdiction"),
+        _enum_check("status", OBLIGATION_STATUSES, nullable=False),
+        Index("ix_obligation_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(60))
+    jurisdiction: Mapped[str] = mapped_column(String(6))
+    regime: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(300))
+    basis: Mapped[str] = mapped_column(String(300))
+    anchor: Mapped[str] = mapped_column(String(60))
+    anchor_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(30))
+    starts_when: Mapped[str | None] = mapped_column(String(300))
+    relief: Mapped[str | None] = mapped_column(String(300))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    incident: Mapped[Incident] = relationship(back_populates="obligations")
+    filings: Mapped[list["Filing"]] = relationship(back_populates="obligation", order_by="Filing.id")
+    decisions: Mapped[list["NotificationDecision"]] = relationship(
+        back_populates="obligation", order_by="NotificationDecision.id"
+    )
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.rule_id, self.jurisdiction
+
+    @property
+    def frozen(self) -> bool:
+        """Filed or decided: the engine no longer changes this row."""
+        return self.status in ("submitted", "not_required")
+
+    def effective_filings(self) -> list["Filing"]:
+        """The filings not replaced by a correction, oldest first."""
+        corrected = {filing.corrects_id for filing in self.filings if filing.corrects_id}
+        return [filing for filing in self.filings if filing.id not in corrected]
+
+
+class Filing(db.Model):
+    """A submission of an obligation: write-once; a correction is a new row that names the old one."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id"), index=True)
+    submitted_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]  # the deadline when it was filed: lateness is frozen here
+    late: Mapped[bool] = mapped_column(default=False)
+    recipient_reference: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    delay_reasons: Mapped[str] = mapped_column(Text, default="")
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("filing.id"))
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    obligation: Mapped[Obligation] = relationship(back_populates="filings")
+    filed_by: Mapped[User] = relationship()
+
+
+class NotificationDecision(db.Model):
+    """A decision that an obligation is not required, with its rationale (GDPR Art. 33(5) evidence)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id"), index=True)
+    rationale: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    obligation: Mapped[Obligation] = relationship(back_populates="decisions")
+    decided_by: Mapped[User] = relationship()
+
+
 @event.listens_for(TimelineEvent, "before_update")
 @event.listens_for(TimelineEvent, "before_delete")
-def _timeline_is_append_only(_mapper, _connection, target):
-    raise PermissionError(f"timeline event {target.id} is append-only")
+@event.listens_for(Filing, "before_update")
+@event.listens_for(Filing, "before_delete")
+@event.listens_for(NotificationDecision, "before_update")
+@event.listens_for(NotificationDecision, "before_delete")
+def _append_only(_mapper, _connection, target):
+    raise PermissionError(f"{type(target).__name__} {target.id} is append-only")

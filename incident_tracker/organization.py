@@ -1,11 +1,13 @@
 """The organization profile: the reporting entity whose duties the engine works out."""
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_login import current_user
 
 from .auth import PROFILE_EDITORS, role_required
 from .extensions import db
 from .forms import OrganizationForm
 from .models import Organization
+from .regeneration import regenerate_all
 
 bp = Blueprint("organization", __name__, url_prefix="/organization")
 
@@ -43,6 +45,7 @@ def edit():
         for name in PROFILE_FIELDS:
             value = form[name].data
             setattr(organization, name, (value or None) if name in OPTIONAL_CHOICES else value)
+        regenerate_all(organization, current_user, "because the organization profile changed")
         db.session.commit()
         flash("Organization profile saved.", "success")
         return redirect(url_for("organization.edit"))

@@ -80,3 +80,12 @@ def _show(value: object, tz: ZoneInfo) -> str:
         return "; ".join(value)
     text = str(value).replace("\n", " ")
     return f'"{text[:EXCERPT]}…"' if len(text) > EXCERPT else f'"{text}"'
+
+
+def because(before: dict, after: dict) -> str:
+    """The reason for regenerated deadlines: "because the awareness time and GDPR risk changed"."""
+    changed = [_phrase(name) for name in after if before.get(name) != after[name]]
+    if not changed:
+        return "because the incident was saved"
+    listed = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]
+    return f"because the {listed} changed"

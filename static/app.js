@@ -19,3 +19,27 @@ document.querySelectorAll("[data-add-row]").forEach(function (button) {
     body.appendChild(copy);
   });
 });
+
+// Live countdowns: every element with data-due (an ISO 8601 instant) says the time left or overdue.
+(function () {
+  function words(ms) {
+    var minutes = Math.floor(Math.abs(ms) / 60000);
+    var days = Math.floor(minutes / 1440), hours = Math.floor((minutes % 1440) / 60);
+    var parts = days ? [days + " d"] : [];
+    if (days || hours) { parts.push(hours + " h"); }
+    parts.push((minutes % 60) + " min");
+    return parts.join(" ");
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-due]").forEach(function (node) {
+      var left = Date.parse(node.dataset.due) - now;
+      node.textContent = left < 0 ? "overdue by " + words(left) : "in " + words(left);
+      var row = node.closest("tr");
+      if (row && row.className.indexOf("urgency-") === 0) {
+        row.className = left < 0 ? "urgency-overdue" : left < 864e5 ? "urgency-urgent" : left < 2592e5 ? "urgency-soon" : "urgency-later";
+      }
+    });
+  }
+  if (document.querySelector("[data-due]")) { tick(); setInterval(tick, 30000); }
+})();

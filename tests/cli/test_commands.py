@@ -64,8 +64,8 @@ def test_demo_loads_once_and_prints_a_working_login(app, runner, client):
     second = runner.invoke(args=["demo"])
     assert "already present" in second.output and password in second.output
     with app.app_context():
-        assert db.session.execute(db.select(db.func.count()).select_from(Incident)).scalar_one() == 1
-        incident = db.session.execute(db.select(Incident)).scalar_one()
+        assert db.session.execute(db.select(db.func.count()).select_from(Incident)).scalar_one() == 2
+        incident = db.session.execute(db.select(Incident).filter_by(reference="INC-2026-0001")).scalar_one()
         assert db.session.get(Organization, 1).timezone == "Europe/Dublin"
     response = client.post("/auth/login", data={"email": "dpo@mercor-demo.example", "password": password})
     assert response.status_code == 302
@@ -78,7 +78,7 @@ def test_demo_loads_once_and_prints_a_working_login(app, runner, client):
 def test_demo_data_is_rich_enough_for_the_motivating_case(app, runner):
     runner.invoke(args=["demo"])
     with app.app_context():
-        incident = db.session.execute(db.select(Incident)).scalar_one()
+        incident = db.session.execute(db.select(Incident).filter_by(reference="INC-2026-0001")).scalar_one()
         codes = {row.code for row in incident.jurisdictions}
         categories = {category.code for category in incident.data_categories}
         assert {"US-CA", "US-NY", "US-TX", "DE", "FR", "GB"} <= codes

@@ -12,7 +12,8 @@ def test_every_page_but_login_needs_a_login(app, client):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in ("static", "auth.login", "bootstrap.static"):
             continue
-        url = rule.build({name: "INC-2026-0001" for name in rule.arguments})[1]
+        values = {name: 1 if name.endswith("_id") else "INC-2026-0001" for name in rule.arguments}
+        url = rule.build(values)[1]
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)
         assert response.status_code == 302, url

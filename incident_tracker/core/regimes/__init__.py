@@ -9,3 +9,12 @@ REGIMES = (gdpr, uk_gdpr, nis2, dora, sec, hipaa, us_states)
 RULES = tuple(rule for regime in REGIMES for rule in regime.RULES)
 OBLIGATION_IDS = frozenset(rule.id for rule in RULES)
 TITLES = {rule.id: rule.title for rule in RULES}
+REGIME_NAMES = {
+    "gdpr": "GDPR",
+    "uk_gdpr": "UK GDPR",
+    "nis2": "NIS2",
+    "dora": "DORA",
+    "sec": "SEC",
+    "hipaa": "HIPAA",
+    "us_state": "US states",
+}
