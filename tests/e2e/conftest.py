@@ -11,15 +11,16 @@ import flask_migrate
 import pytest
 from werkzeug.serving import make_server
 
+from incident_tracker import demo
 from incident_tracker.app import create_app
 from incident_tracker.extensions import db
-from incident_tracker.models import Organization, User
+from incident_tracker.models import User, utcnow
 from tests.helpers import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-USERS = {"commander": "commander@example.org", "viewer": "viewer@example.org"}
+USERS = {"commander": "commander@example.org", "viewer": "viewer@example.org", "dpo": "dpo@example.org"}
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +42,8 @@ def live_app(tmp_path_factory):
 
 
 def _seed() -> None:
-    db.session.add(Organization(id=1, name="Example GmbH", country="DE", timezone="Europe/Berlin",
-                                gdpr_role="controller", eu_main_establishment="DE"))  # fmt: skip
+    """The demo (organization in Europe/Dublin, INC-2026-0001 and the live INC-2026-0002) plus test users."""
+    demo.load(utcnow())
     for role, email in USERS.items():
         user = User(email=email, role=role)
         user.set_password(PASSWORD)
