@@ -211,3 +211,12 @@ def test_obligation_page_says_what_starts_an_awaiting_clock(app, client, inciden
     page = client.get(f"/obligations/{final.id}").data.decode()
     assert "starts when the NIS2 incident notification is submitted" in page
     assert "Directive (EU) 2022/2555 Art. 23(4)(d)" in page
+
+
+def test_a_filed_obligation_shows_when_it_was_filed_instead_of_a_countdown(app, client, incident):
+    early = rows(app, incident)["nis2.early_warning:DE"]
+    file(client, early, "2026-03-28 10:00")
+    page = client.get(f"/incidents/{incident}").data.decode()
+    filed_row = page.split('data-obligation="nis2.early_warning:DE"')[1].split("</tr>")[0]
+    assert "filed" in filed_row and "2026-03-28 10:00 CET" in filed_row and "on time" in filed_row
+    assert "data-due" not in filed_row and "overdue" not in filed_row
