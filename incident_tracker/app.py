@@ -5,8 +5,14 @@ from pathlib import Path
 from flask import Flask
 
 from . import auth, cli, dashboard, filters, incidents, obligations, organization, security
-from .config import ENV_PREFIX, Defaults, database_uri, instance_path, resource_dir
-from .config import write_instance_config
+from .config import (
+    ENV_PREFIX,
+    Defaults,
+    database_uri,
+    instance_path,
+    resource_dir,
+    write_instance_config,
+)
 from .extensions import bootstrap, csrf, db, login_manager, migrate
 
 

@@ -3,8 +3,8 @@
 import functools
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_login import login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from .extensions import db, login_manager
@@ -12,9 +12,6 @@ from .forms import LoginForm, PostForm
 from .models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-EDITORS = ("admin", "dpo", "commander")
-PROFILE_EDITORS = ("admin", "dpo")
 
 
 def init_app(app: Flask) -> None:
@@ -41,22 +38,6 @@ def safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
     return url_for("dashboard.index")
-
-
-def role_required(*roles: str):
-    """Require a login and one of the roles; others get 403."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from . import demo
-from .facts_document import deadlines
 from .extensions import db
+from .facts_document import deadlines
 from .models import ROLES, Incident, Organization, User, utcnow
 from .regeneration import regenerate
 
@@ -83,7 +83,7 @@ def demo_command() -> None:
 @click.command("sync-obligations")
 @with_appcontext
 def sync_obligations() -> None:
-    """Recompute every incident's obligations from its facts (after an upgrade); filed ones never change."""
+    """Recompute every incident's obligations from its facts; filed ones never change."""
     organization = db.session.get(Organization, 1)
     if organization is None:
         click.echo("No organization profile yet; nothing to do.")
@@ -102,9 +102,17 @@ def sync_obligations() -> None:
 def run_command(host: str, port: int, workers: int) -> None:
     """Serve the application with gunicorn."""
     argv = [
-        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
-        "--access-logfile", "-", "incident_tracker.app:create_app()",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{host}:{port}",
+        "--access-logfile",
+        "-",
+        "incident_tracker.app:create_app()",
+    ]
     os.execv(sys.executable, argv)
 
 

@@ -20,11 +20,15 @@ def duration_words(span: timedelta) -> str:
 
 
 def countdown(due_at: datetime | None, now: datetime) -> str:
-    """"in 2 d 4 h 5 min" or "overdue by 3 h 0 min"."""
+    """ "in 2 d 4 h 5 min" or "overdue by 3 h 0 min"."""
     if due_at is None:
         return ""
     left = due_at - now
-    return f"overdue by {duration_words(left)}" if left < timedelta(0) else f"in {duration_words(left)}"
+    return (
+        f"overdue by {duration_words(left)}"
+        if left < timedelta(0)
+        else f"in {duration_words(left)}"
+    )
 
 
 def urgency(due_at: datetime | None, now: datetime) -> str:

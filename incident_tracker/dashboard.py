@@ -35,7 +35,7 @@ class Filters:
 @bp.get("/")
 @login_required
 def index():
-    """Show open obligations soonest first, then those awaiting an anchor or without a fixed deadline."""
+    """Show open obligations soonest first, then undated and awaiting ones."""
     filters = Filters.from_args(request.args)
     rows = _pending(filters)
     return render_template(
@@ -68,5 +68,9 @@ def _pending(filters: Filters) -> list[Obligation]:
 
 
 def _open_incident_references() -> list[str]:
-    statement = db.select(Incident.reference).where(Incident.status != "closed").order_by(Incident.reference)
+    statement = (
+        db.select(Incident.reference)
+        .where(Incident.status != "closed")
+        .order_by(Incident.reference)
+    )
     return list(db.session.execute(statement).scalars())

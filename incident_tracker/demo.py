@@ -26,49 +26,112 @@ DUBLIN = ZoneInfo("Europe/Dublin")
 LOGIN_FILE = "demo-login.txt"
 
 AFFECTED = {
-    "US-CA": (14210, 15980), "US-NY": (6120, 6400), "US-TX": (5390, 5702), "US-FL": (3870, 4010),
-    "US-WA": (2105, 2230), "US-CO": (1290, 1344), "GB": (2410, 2600), "DE": (1830, 1950),
-    "FR": (905, 960), "NL": (452, 470), "ES": (701, 740), "PL": (1610, 1700), "IE": (298, 310),
+    "US-CA": (14210, 15980),
+    "US-NY": (6120, 6400),
+    "US-TX": (5390, 5702),
+    "US-FL": (3870, 4010),
+    "US-WA": (2105, 2230),
+    "US-CO": (1290, 1344),
+    "GB": (2410, 2600),
+    "DE": (1830, 1950),
+    "FR": (905, 960),
+    "NL": (452, 470),
+    "ES": (701, 740),
+    "PL": (1610, 1700),
+    "IE": (298, 310),
     "IN": (7950, 8200),
-}  # fmt: skip
+}
 CATEGORIES = (
-    "contact", "account_credentials", "identity_documents", "government_identifiers",
-    "video_voice", "source_code", "ai_training_methodology", "customer_confidential",
+    "contact",
+    "account_credentials",
+    "identity_documents",
+    "government_identifiers",
+    "video_voice",
+    "source_code",
+    "ai_training_methodology",
+    "customer_confidential",
     "secrets",
-)  # fmt: skip
+)
 PARTIES = (
-    ("LiteLLM 1.82.7 (poisoned release)", "component", "upstream_component", "pkg:pypi/litellm@1.82.7",
-     "Malicious release published 2026-03-24; exfiltrated environment variables and cloud keys."),
-    ("LiteLLM 1.82.8 (poisoned release)", "component", "upstream_component", "pkg:pypi/litellm@1.82.8",
-     "Second malicious release, same payload."),
-    ("BerriAI (LiteLLM maintainers)", "vendor", "origin_vendor", None,
-     "Maintainers of the compromised package; advisory received 2026-03-26."),
-    ("Northwind AI (fictional AI lab)", "customer", "affected_customer", None,
-     "Training methodology and task specifications exposed; paused work 2026-03-28."),
-    ("Contoso Frontier Models (fictional AI lab)", "customer", "affected_customer", None,
-     "Evaluation rubrics and contractor instructions exposed."),
-    ("Object storage provider (processor)", "processor", "our_processor", None,
-     "Hosts the interview video archive; access logs requested."),
-)  # fmt: skip
+    (
+        "LiteLLM 1.82.7 (poisoned release)",
+        "component",
+        "upstream_component",
+        "pkg:pypi/litellm@1.82.7",
+        "Malicious release published 2026-03-24; exfiltrated environment variables and cloud keys.",
+    ),
+    (
+        "LiteLLM 1.82.8 (poisoned release)",
+        "component",
+        "upstream_component",
+        "pkg:pypi/litellm@1.82.8",
+        "Second malicious release, same payload.",
+    ),
+    (
+        "BerriAI (LiteLLM maintainers)",
+        "vendor",
+        "origin_vendor",
+        None,
+        "Maintainers of the compromised package; advisory received 2026-03-26.",
+    ),
+    (
+        "Northwind AI (fictional AI lab)",
+        "customer",
+        "affected_customer",
+        None,
+        "Training methodology and task specifications exposed; paused work 2026-03-28.",
+    ),
+    (
+        "Contoso Frontier Models (fictional AI lab)",
+        "customer",
+        "affected_customer",
+        None,
+        "Evaluation rubrics and contractor instructions exposed.",
+    ),
+    (
+        "Object storage provider (processor)",
+        "processor",
+        "our_processor",
+        None,
+        "Hosts the interview video archive; access logs requested.",
+    ),
+)
 
 NOTES = (
-    ("2026-03-24T11:40", "litellm 1.82.7 published to PyPI with a credential-stealing payload; "
-     "1.82.8 follows with the same payload."),
+    (
+        "2026-03-24T11:40",
+        "litellm 1.82.7 published to PyPI with a credential-stealing payload; "
+        "1.82.8 follows with the same payload.",
+    ),
     ("2026-03-26T08:05", "SOC alert: unusual egress from a CI worker to an unknown host."),
-    ("2026-03-26T16:30", "Forensics confirm the worker installed litellm 1.82.8 and its cloud keys were used "
-     "from an external address."),
-    ("2026-03-27T09:15", "Access logs show bulk reads of the contractor identity-document bucket and the user "
-     "database: personal data breach confirmed (GDPR awareness)."),
-    ("2026-03-28T22:30", "All credentials rotated; poisoned versions blocked; exfiltration stopped."),
-)  # fmt: skip
+    (
+        "2026-03-26T16:30",
+        "Forensics confirm the worker installed litellm 1.82.8 and its cloud keys were used "
+        "from an external address.",
+    ),
+    (
+        "2026-03-27T09:15",
+        "Access logs show bulk reads of the contractor identity-document bucket and the user "
+        "database: personal data breach confirmed (GDPR awareness).",
+    ),
+    (
+        "2026-03-28T22:30",
+        "All credentials rotated; poisoned versions blocked; exfiltration stopped.",
+    ),
+)
 
 # (obligation:jurisdiction, submitted at (Dublin time), recipient's reference, reasons for a delay)
 FILINGS = (
     ("nis2.early_warning:IE", "2026-03-28T08:40", "NCSC-IE-2026-0412", ""),
     ("gdpr.sa_notification:IE", "2026-03-29T17:20", "DPC BN-26-1187", ""),
     ("nis2.incident_notification:IE", "2026-03-30T08:00", "NCSC-IE-2026-0412", ""),
-    ("uk_gdpr.ico_notification:GB", "2026-03-30T11:05", "ICO IC-401-2211",
-     "The ICO reporting form was unavailable from 08:30 to 10:50 (BST); the notice was sent when it returned."),
+    (
+        "uk_gdpr.ico_notification:GB",
+        "2026-03-30T11:05",
+        "ICO IC-401-2211",
+        "The ICO reporting form was unavailable from 08:30 to 10:50 (BST); "
+        "the notice was sent when it returned.",
+    ),
     ("gdpr.data_subject_notice:EU", "2026-04-02T10:00", "", ""),
     ("uk_gdpr.data_subject_notice:GB", "2026-04-02T10:00", "", ""),
     ("us-ca.individual_notice:US-CA", "2026-04-10T15:00", "", ""),
@@ -84,7 +147,7 @@ FILINGS = (
     ("us-wa.attorney_general:US-WA", "2026-04-10T16:40", "WA AG", ""),
     ("us-ca.attorney_general:US-CA", "2026-04-14T11:00", "CA AG sample notice", ""),
     ("nis2.final_report:IE", "2026-04-28T16:00", "NCSC-IE-2026-0412", ""),
-)  # fmt: skip
+)
 LIVE_AFFECTED = (("DE", 120), ("FR", 35), ("NL", 12), ("US-CA", 48))
 
 
@@ -123,12 +186,22 @@ def _user(role: str, password: str) -> User:
 
 def _organization() -> Organization:
     return Organization(
-        id=1, name="Mercor Europe Ltd (demo)", country="IE", timezone="Europe/Dublin",
-        gdpr_role="controller", eu_main_establishment="IE", nis2="important",
+        id=1,
+        name="Mercor Europe Ltd (demo)",
+        country="IE",
+        timezone="Europe/Dublin",
+        gdpr_role="controller",
+        eu_main_establishment="IE",
+        nis2="important",
         nis2_sector="Digital providers / ICT service management (B2B)",
-        trust_service_provider=False, dora=None, sec_registrant=False, hipaa=None,
-        dpo_name="Aoife Byrne", dpo_email=f"dpo@{DOMAIN}", dpo_phone="+353 1 555 0100",
-    )  # fmt: skip
+        trust_service_provider=False,
+        dora=None,
+        sec_registrant=False,
+        hipaa=None,
+        dpo_name="Aoife Byrne",
+        dpo_email=f"dpo@{DOMAIN}",
+        dpo_phone="+353 1 555 0100",
+    )
 
 
 def _incident(owner: User, author: User) -> Incident:
@@ -136,17 +209,25 @@ def _incident(owner: User, author: User) -> Incident:
         reference=next_reference(2026),
         title="LiteLLM supply-chain compromise: credential theft and platform data exfiltration",
         summary=(
-            "Two poisoned releases of the open-source LiteLLM library (1.82.7 and 1.82.8) ran in a "
-            "build worker and exfiltrated cloud credentials. With them an attacker copied about 4 TB: "
-            "939 GB of platform source code, the 211 GB user database, and about 3 TB of video "
-            "interviews and identity documents of more than 40,000 contractors, including names and "
-            "US Social Security numbers. AI-lab customers' training methodology was exposed."
+            "Two poisoned releases of the open-source LiteLLM library (1.82.7 and 1.82.8) ran "
+            "in a build worker and exfiltrated cloud credentials. With them an attacker copied "
+            "about 4 TB: 939 GB of platform source code, the 211 GB user database, and about "
+            "3 TB of video interviews and identity documents of more than 40,000 contractors, "
+            "including names and US Social Security numbers. AI-lab customers' training "
+            "methodology was exposed."
         ),
-        status="contained", severity="critical", owner=owner,
-        occurred_at=_at("2026-03-24T11:40"), detected_at=_at("2026-03-26T08:05"),
-        aware_at=_at("2026-03-27T09:15"), discovered_at=_at("2026-03-27T09:15"),
+        status="contained",
+        severity="critical",
+        owner=owner,
+        occurred_at=_at("2026-03-24T11:40"),
+        detected_at=_at("2026-03-26T08:05"),
+        aware_at=_at("2026-03-27T09:15"),
+        discovered_at=_at("2026-03-27T09:15"),
         contained_at=_at("2026-03-28T22:30"),
-        personal_data_breach=True, phi_breach=False, malicious=True, cross_border=True,
+        personal_data_breach=True,
+        phi_breach=False,
+        malicious=True,
+        cross_border=True,
         root_cause="Unpinned dependency on litellm pulled the poisoned releases into a CI worker "
         "holding long-lived cloud credentials.",
         consequences="Identity theft and fraud risk for contractors (SSNs, ID documents, video); "
@@ -159,7 +240,7 @@ def _incident(owner: User, author: User) -> Incident:
         nis2_significant=True,
         nis2_significance_rationale="Malicious unauthorised access capable of severe operational "
         "disruption (IR 2024/2690 Art. 3(1)(e)); exfiltration of customers' trade secrets.",
-    )  # fmt: skip
+    )
     incident.data_categories = _categories()
     incident.jurisdictions = [
         AffectedJurisdiction(code=code, people=people, records=records)
@@ -169,8 +250,13 @@ def _incident(owner: User, author: User) -> Incident:
         IncidentParty(name=name, kind=kind, role=role, package_url=purl, notes=notes)
         for name, kind, role, purl, notes in PARTIES
     ]
-    timeline.record(incident, "created", f"Incident {incident.reference} recorded by {author.email}",
-                    author, at=_at("2026-03-26T08:20"))  # fmt: skip
+    timeline.record(
+        incident,
+        "created",
+        f"Incident {incident.reference} recorded by {author.email}",
+        author,
+        at=_at("2026-03-26T08:20"),
+    )
     for when, text in NOTES:
         timeline.record(incident, "note", text, author, at=_at(when))
     return incident
@@ -186,7 +272,9 @@ def _file_march_notices(incident: Incident, organization: Organization, dpo: Use
     for key, when, reference, delay in FILINGS:
         rule_id, jurisdiction = key.split(":")
         row = next(r for r in incident.obligations if r.key == (rule_id, jurisdiction))
-        submission = Submission(submitted_at=_at(when), recipient_reference=reference, delay_reasons=delay)
+        submission = Submission(
+            submitted_at=_at(when), recipient_reference=reference, delay_reasons=delay
+        )
         record_filing(row, submission, dpo, organization)
 
 
@@ -198,14 +286,29 @@ def _live_incident(now: datetime, owner: User, author: User) -> Incident:
         title="Stolen CI token reused against the contractor portal",
         summary="A CI token that survived the March rotation was used to read contractor profiles "
         "through the portal's internal API.",
-        status="open", severity="high", owner=owner, detected_at=detected,
-        aware_at=detected + timedelta(hours=1), discovered_at=detected + timedelta(hours=1),
-        personal_data_breach=True, malicious=True, gdpr_risk="high", nis2_significant=True,
+        status="open",
+        severity="high",
+        owner=owner,
+        detected_at=detected,
+        aware_at=detected + timedelta(hours=1),
+        discovered_at=detected + timedelta(hours=1),
+        personal_data_breach=True,
+        malicious=True,
+        gdpr_risk="high",
+        nis2_significant=True,
         gdpr_risk_rationale="Contact and account data of contractors read by an attacker.",
-    )  # fmt: skip
+    )
     incident.data_categories = _categories(("contact", "account_credentials"))
-    incident.jurisdictions = [AffectedJurisdiction(code=code, people=people) for code, people in LIVE_AFFECTED]
-    timeline.record(incident, "created", f"Incident {incident.reference} recorded by {author.email}", author, at=detected)
+    incident.jurisdictions = [
+        AffectedJurisdiction(code=code, people=people) for code, people in LIVE_AFFECTED
+    ]
+    timeline.record(
+        incident,
+        "created",
+        f"Incident {incident.reference} recorded by {author.email}",
+        author,
+        at=detected,
+    )
     return incident
 
 

@@ -108,8 +108,11 @@ def parse_instant(value: object, field: str) -> datetime | None:
     except ValueError:
         _fail(field, f"{_shown(value)} is not an ISO 8601 date-time such as {EXAMPLE_INSTANT}")
     if len(value.strip()) <= 10:
-        _fail(field, f"{_shown(value)} has no time of day; give a date-time with offset such as "
-                     f"{EXAMPLE_INSTANT}")  # fmt: skip
+        _fail(
+            field,
+            f"{_shown(value)} has no time of day; give a date-time with offset such as "
+            f"{EXAMPLE_INSTANT}",
+        )
     if parsed.utcoffset() is None:
         _fail(field, f"naive timestamp {_shown(value)}; add an offset such as +01:00 or Z")
     if not YEARS[0] <= parsed.year <= YEARS[1]:

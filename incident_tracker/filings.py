@@ -26,24 +26,37 @@ def is_late(row: Obligation, submitted_at: datetime) -> bool:
     return row.due_at is not None and submitted_at > row.due_at
 
 
-def record_filing(row: Obligation, submission: Submission, actor: User, organization: Organization) -> Filing:
-    """Add a filing (lateness frozen now), mark the obligation submitted and regenerate (no commit)."""
+def record_filing(
+    row: Obligation, submission: Submission, actor: User, organization: Organization
+) -> Filing:
+    """Add a filing (its lateness frozen), mark the obligation submitted, regenerate."""
     filing = Filing(
-        submitted_at=submission.submitted_at, due_at=row.due_at, late=is_late(row, submission.submitted_at),
-        recipient_reference=submission.recipient_reference.strip(), note=submission.note.strip(),
-        delay_reasons=submission.delay_reasons.strip(), corrects_id=submission.corrects_id, filed_by=actor,
-    )  # fmt: skip
+        submitted_at=submission.submitted_at,
+        due_at=row.due_at,
+        late=is_late(row, submission.submitted_at),
+        recipient_reference=submission.recipient_reference.strip(),
+        note=submission.note.strip(),
+        delay_reasons=submission.delay_reasons.strip(),
+        corrects_id=submission.corrects_id,
+        filed_by=actor,
+    )
     row.filings.append(filing)
     row.status, row.reason = "submitted", None
     text = _filing_text(row, filing, actor, ZoneInfo(organization.timezone))
     timeline.record(row.incident, "filing", text, actor, at=submission.submitted_at)
-    regenerate(row.incident, organization, actor, f"because the {row.title} ({row.jurisdiction}) was submitted")
+    regenerate(
+        row.incident,
+        organization,
+        actor,
+        f"because the {row.title} ({row.jurisdiction}) was submitted",
+    )
     return filing
 
 
 def _filing_text(row: Obligation, filing: Filing, actor: User, tz: ZoneInfo) -> str:
     verb = "filing corrected: submitted" if filing.corrects_id else "submitted"
-    text = f"{row.title} ({row.jurisdiction}) {verb} at {display(filing.submitted_at, tz)}, recorded by {actor.email}"
+    when = display(filing.submitted_at, tz)
+    text = f"{row.title} ({row.jurisdiction}) {verb} at {when}, recorded by {actor.email}"
     if filing.recipient_reference:
         text += f"; recipient's reference {filing.recipient_reference}"
     return text + ("; late, with reasons for the delay" if filing.late else "")
@@ -54,6 +67,7 @@ def decide_not_required(row: Obligation, rationale: str, actor: User) -> Notific
     decision = NotificationDecision(rationale=rationale.strip(), decided_by=actor)
     row.decisions.append(decision)
     row.status, row.reason = "not_required", decision.rationale
-    text = f"{row.title} ({row.jurisdiction}) decided not required by {actor.email}: {decision.rationale}"
+    who = f"{row.title} ({row.jurisdiction}) decided not required by {actor.email}"
+    text = f"{who}: {decision.rationale}"
     timeline.record(row.incident, "decision", text, actor)
     return decision

@@ -3,13 +3,13 @@
 from datetime import UTC, datetime
 
 from flask import Flask
-from flask_login import current_user
 
 from . import codes
 from .countdown import countdown, duration_words, urgency
 from .localtime import display, zone
 from .models import utcnow
-from .organization import current, timezone_name
+from .profile import current, timezone_name
+from .roles import INCIDENT_EDITORS, may
 
 
 def init_app(app: Flask) -> None:
@@ -19,7 +19,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_words, "words")
     app.add_template_filter(lambda due: countdown(due, utcnow()), "countdown")
     app.add_template_filter(lambda due: urgency(due, utcnow()), "urgency")
-    app.add_template_filter(lambda since: duration_words(utcnow() - since) if since else "", "elapsed")
+    app.add_template_filter(
+        lambda since: duration_words(utcnow() - since) if since else "", "elapsed"
+    )
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
     app.context_processor(_globals)
 
@@ -37,5 +39,8 @@ def _words(value: str | None) -> str:
 
 
 def _globals() -> dict:
-    editor = current_user.is_authenticated and current_user.can_edit()
-    return {"organization": current(), "timezone_name": timezone_name(), "can_edit": editor}
+    return {
+        "organization": current(),
+        "timezone_name": timezone_name(),
+        "can_edit": may(INCIDENT_EDITORS),
+    }

@@ -24,8 +24,8 @@ from .fields import (
     InstantField,
     JurisdictionField,
     choices,
-    enum_choices,
     ensure_unique,
+    enum_choices,
 )
 from .localtime import zone
 from .models import (
@@ -78,8 +78,12 @@ class OrganizationForm(FlaskForm):
     nis2 = SelectField("NIS2 status", choices=enum_choices(NIS2_STATUSES, blank=NO_ENUM))
     nis2_sector = StringField("NIS2 sector", validators=[Length(max=120)])
     trust_service_provider = BooleanField("Trust service provider (eIDAS)")
-    dora = SelectField("DORA financial entity type", choices=enum_choices(DORA_ENTITY_TYPES, NO_ENUM))
-    dora_relief_withdrawn = BooleanField("Authority withdrew DORA weekend relief (RTS 2025/301 Art. 5(6))")
+    dora = SelectField(
+        "DORA financial entity type", choices=enum_choices(DORA_ENTITY_TYPES, NO_ENUM)
+    )
+    dora_relief_withdrawn = BooleanField(
+        "Authority withdrew DORA weekend relief (RTS 2025/301 Art. 5(6))"
+    )
     sec_registrant = BooleanField("SEC registrant")
     hipaa = SelectField("HIPAA role", choices=enum_choices(HIPAA_ROLES, blank=NO_ENUM))
     dpo_name = StringField("DPO name", validators=[Length(max=200)])
@@ -167,7 +171,9 @@ class IncidentForm(FlaskForm):
     root_cause = TextAreaField("Root cause", validators=[Length(max=LONG_TEXT)])
     consequences = TextAreaField("Likely consequences", validators=[Length(max=LONG_TEXT)])
     measures_taken = TextAreaField("Measures taken or proposed", validators=[Length(max=LONG_TEXT)])
-    gdpr_risk = SelectField("GDPR risk to people", choices=enum_choices(GDPR_RISKS, "Not yet assessed"))
+    gdpr_risk = SelectField(
+        "GDPR risk to people", choices=enum_choices(GDPR_RISKS, "Not yet assessed")
+    )
     gdpr_risk_rationale = TextAreaField("Why this risk level", validators=[Length(max=LONG_TEXT)])
     nis2_significant = SelectField("NIS2 significant incident", choices=TRI_STATE)
     nis2_significance_rationale = TextAreaField("Why", validators=[Length(max=LONG_TEXT)])
@@ -229,12 +235,32 @@ def _not_before(field, earlier, what: str, than: str) -> None:
 
 
 SCALAR_FIELDS = (
-    "title", "summary", "status", "severity", "owner_id", "occurred_at", "detected_at", "aware_at",
-    "dora_classified_major_at", "sec_materiality_determined_at", "discovered_at",
-    "breach_determined_at", "contained_at", "closed_at", "personal_data_breach", "phi_breach",
-    "malicious", "cross_border", "root_cause", "consequences", "measures_taken", "gdpr_risk",
-    "gdpr_risk_rationale", "nis2_significant", "nis2_significance_rationale",
-)  # fmt: skip
+    "title",
+    "summary",
+    "status",
+    "severity",
+    "owner_id",
+    "occurred_at",
+    "detected_at",
+    "aware_at",
+    "dora_classified_major_at",
+    "sec_materiality_determined_at",
+    "discovered_at",
+    "breach_determined_at",
+    "contained_at",
+    "closed_at",
+    "personal_data_breach",
+    "phi_breach",
+    "malicious",
+    "cross_border",
+    "root_cause",
+    "consequences",
+    "measures_taken",
+    "gdpr_risk",
+    "gdpr_risk_rationale",
+    "nis2_significant",
+    "nis2_significance_rationale",
+)
 TRI_STATE_FIELDS = ("malicious", "cross_border", "nis2_significant")
 
 
@@ -264,6 +290,7 @@ class DecisionForm(FlaskForm):
     """Decide that an obligation is not required, with the reasons (GDPR Art. 33(5))."""
 
     rationale = TextAreaField(
-        "Why no notification is required", validators=[DataRequired(), Length(min=20, max=LONG_TEXT)]
+        "Why no notification is required",
+        validators=[DataRequired(), Length(min=20, max=LONG_TEXT)],
     )
     submit = SubmitField("Decide: not required")

@@ -46,10 +46,14 @@ class ListQuery:
     def args(self, **changes) -> dict:
         """Query-string arguments for a link that changes some of these values."""
         values = {
-            "q": self.q, "status": self.status, "category": self.category,
-            "jurisdiction": self.jurisdiction, "sort": self.sort,
-            "order": "desc" if self.descending else "asc", "page": self.page,
-        }  # fmt: skip
+            "q": self.q,
+            "status": self.status,
+            "category": self.category,
+            "jurisdiction": self.jurisdiction,
+            "sort": self.sort,
+            "order": "desc" if self.descending else "asc",
+            "page": self.page,
+        }
         values.update(changes)
         return {key: value for key, value in values.items() if value not in ("", None)}
 
@@ -60,7 +64,10 @@ def statement(query: ListQuery) -> Select:
     if query.q:
         pattern = f"%{_escape_like(query.q)}%"
         stmt = stmt.where(
-            or_(Incident.reference.ilike(pattern, escape="\\"), Incident.title.ilike(pattern, escape="\\"))
+            or_(
+                Incident.reference.ilike(pattern, escape="\\"),
+                Incident.title.ilike(pattern, escape="\\"),
+            )
         )
     if query.status:
         stmt = stmt.where(Incident.status == query.status)
@@ -69,7 +76,8 @@ def statement(query: ListQuery) -> Select:
     if query.jurisdiction:
         stmt = stmt.where(
             Incident.jurisdictions.any(
-                (AffectedJurisdiction.code == query.jurisdiction) & (AffectedJurisdiction.people > 0)
+                (AffectedJurisdiction.code == query.jurisdiction)
+                & (AffectedJurisdiction.people > 0)
             )
         )
     column = SORTS[query.sort]

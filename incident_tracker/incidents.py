@@ -3,18 +3,26 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import organization, timeline
-from .auth import EDITORS, role_required
+from . import profile, timeline
+from .core import engine
+from .core.regimes import REGIME_NAMES
 from .extensions import db
 from .fields import choices
 from .forms import SCALAR_FIELDS, IncidentForm, NoteForm, tri_state_data
 from .incident_list import ListQuery, search
 from .localtime import zone
-from .models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, Obligation, User, utcnow
-from .core import engine
-from .core.regimes import REGIME_NAMES
+from .models import (
+    AffectedJurisdiction,
+    DataCategory,
+    Incident,
+    IncidentParty,
+    Obligation,
+    User,
+    utcnow,
+)
 from .references import next_reference
 from .regeneration import facts_for, regenerate
+from .roles import INCIDENT_EDITORS, role_required
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
@@ -33,19 +41,27 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*INCIDENT_EDITORS)
 def new():
     """Record a new incident."""
-    org = organization.current()
+    org = profile.current()
     if org is None:
-        flash("Set up the organization profile first: its timezone and duties drive every clock.", "warning")
+        flash(
+            "Set up the organization profile first: its timezone and duties drive every clock.",
+            "warning",
+        )
         return redirect(url_for("organization.edit"))
     form = _form(data=_blank_rows())
     if form.validate_on_submit():
         incident = Incident(reference=next_reference(utcnow().astimezone(zone(org.timezone)).year))
         _apply(form, incident)
         db.session.add(incident)
-        timeline.record(incident, "created", f"Incident {incident.reference} recorded by {current_user.email}", current_user)
+        timeline.record(
+            incident,
+            "created",
+            f"Incident {incident.reference} recorded by {current_user.email}",
+            current_user,
+        )
         regenerate(incident, org, current_user, "because the incident was recorded")
         db.session.commit()
         flash(f"Incident {incident.reference} recorded.", "success")
@@ -62,13 +78,13 @@ def show(reference: str):
 
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*INCIDENT_EDITORS)
 def edit(reference: str):
     """Edit an incident; every change is added to its timeline."""
     incident = _get(reference, for_update=True)
     form = _form(data=_form_data(incident))
     if form.validate_on_submit():
-        org = organization.current()
+        org = profile.current()
         before = timeline.snapshot(incident, SCALAR_FIELDS)
         _apply(form, incident)
         after = timeline.snapshot(incident, SCALAR_FIELDS)
@@ -83,13 +99,15 @@ def edit(reference: str):
 
 
 @bp.post("/<reference>/notes")
-@role_required(*EDITORS)
+@role_required(*INCIDENT_EDITORS)
 def add_note(reference: str):
     """Add a manual event (what happened when) to the timeline."""
     incident = _get(reference)
     form = _note_form()
     if form.validate_on_submit():
-        timeline.record(incident, "note", form.text.data.strip(), current_user, at=form.occurred_at.data)
+        timeline.record(
+            incident, "note", form.text.data.strip(), current_user, at=form.occurred_at.data
+        )
         db.session.commit()
         flash("Added to the timeline.", "success")
         return redirect(url_for("incidents.show", reference=reference, _anchor="timeline"))
@@ -97,21 +115,29 @@ def add_note(reference: str):
 
 
 def _show_page(incident: Incident, note_form: NoteForm) -> str:
-    org = organization.current()
+    org = profile.current()
     missing = engine.compute(facts_for(incident, org)).missing if org else ()
     return render_template(
-        "incidents/show.html", incident=incident, note_form=note_form, missing=missing,
+        "incidents/show.html",
+        incident=incident,
+        note_form=note_form,
+        missing=missing,
         obligation_groups=_by_regime(incident.obligations),
-    )  # fmt: skip
+    )
 
 
 def _by_regime(rows: list[Obligation]) -> list[tuple[str, list[Obligation]]]:
     """Group obligations by regime in catalogue order, soonest first within each."""
     groups: dict[str, list[Obligation]] = {}
-    for row in sorted(rows, key=lambda r: (r.due_at is None, r.due_at or r.created_at, r.rule_id, r.jurisdiction)):
+    for row in sorted(
+        rows, key=lambda r: (r.due_at is None, r.due_at or r.created_at, r.rule_id, r.jurisdiction)
+    ):
         groups.setdefault(row.regime, []).append(row)
     order = {name: index for index, name in enumerate(REGIME_NAMES)}
-    return [(REGIME_NAMES.get(name, name), groups[name]) for name in sorted(groups, key=lambda n: order.get(n, 99))]
+    return [
+        (REGIME_NAMES.get(name, name), groups[name])
+        for name in sorted(groups, key=lambda n: order.get(n, 99))
+    ]
 
 
 def _get(reference: str, for_update: bool = False) -> Incident:
@@ -126,23 +152,31 @@ def _get(reference: str, for_update: bool = False) -> Incident:
 
 
 def _categories() -> list[DataCategory]:
-    return list(db.session.execute(db.select(DataCategory).order_by(DataCategory.sort_order)).scalars())
+    return list(
+        db.session.execute(db.select(DataCategory).order_by(DataCategory.sort_order)).scalars()
+    )
 
 
 def _form(data: dict) -> IncidentForm:
-    form = IncidentForm(data=data, meta={"timezone": organization.timezone_name()})
-    form.data_categories.choices = choices((category.id, category.name) for category in _categories())
+    form = IncidentForm(data=data, meta={"timezone": profile.timezone_name()})
+    form.data_categories.choices = choices(
+        (category.id, category.name) for category in _categories()
+    )
     form.owner_id.choices = choices([("", "Nobody yet"), *_owner_choices()])
     return form
 
 
 def _owner_choices() -> list[tuple[int, str]]:
-    owners = db.select(User).where(User.role.in_(EDITORS), User.active).order_by(User.email)
-    return [(user.id, f"{user.email} ({user.role})") for user in db.session.execute(owners).scalars()]
+    owners = (
+        db.select(User).where(User.role.in_(INCIDENT_EDITORS), User.active).order_by(User.email)
+    )
+    return [
+        (user.id, f"{user.email} ({user.role})") for user in db.session.execute(owners).scalars()
+    ]
 
 
 def _note_form() -> NoteForm:
-    return NoteForm(meta={"timezone": organization.timezone_name()})
+    return NoteForm(meta={"timezone": profile.timezone_name()})
 
 
 def _blank_rows() -> dict:
@@ -155,7 +189,9 @@ def _form_data(incident: Incident) -> dict:
     data["severity"] = incident.severity or ""
     data["gdpr_risk"] = incident.gdpr_risk or ""
     data["data_categories"] = [category.id for category in incident.data_categories]
-    rows = [{"code": j.code, "people": j.people, "records": j.records} for j in incident.jurisdictions]
+    rows = [
+        {"code": j.code, "people": j.people, "records": j.records} for j in incident.jurisdictions
+    ]
     data["jurisdictions"] = rows + [{}] * BLANK_JURISDICTION_ROWS
     parties = [_party_data(party) for party in incident.parties]
     data["parties"] = parties + [{}] * BLANK_PARTY_ROWS

@@ -7,16 +7,17 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .core.facts import DoraEntity, GdprRisk, GdprRole, HipaaRole, Nis2Status
 from .extensions import db
 
 ROLES = ("admin", "dpo", "commander", "legal", "viewer")
-GDPR_ROLES = ("controller", "joint_controller", "processor")
-NIS2_STATUSES = ("essential", "important")
-DORA_ENTITY_TYPES = ("credit_institution", "central_counterparty", "trading_venue", "other")
-HIPAA_ROLES = ("covered_entity", "business_associate")
+GDPR_ROLES = tuple(map(str, GdprRole))
+NIS2_STATUSES = tuple(map(str, Nis2Status))
+DORA_ENTITY_TYPES = tuple(map(str, DoraEntity))
+HIPAA_ROLES = tuple(map(str, HipaaRole))
 INCIDENT_STATUSES = ("open", "contained", "closed")
 SEVERITIES = ("low", "medium", "high", "critical")
-GDPR_RISKS = ("unlikely", "risk", "high")
+GDPR_RISKS = tuple(map(str, GdprRisk))
 OBLIGATION_STATUSES = (
     "open",
     "awaiting_anchor",
@@ -70,9 +71,6 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    def can_edit(self) -> bool:
-        return self.role != "viewer"
 
 
 class Organization(db.Model):
@@ -272,7 +270,9 @@ class Obligation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     incident: Mapped[Incident] = relationship(back_populates="obligations")
-    filings: Mapped[list["Filing"]] = relationship(back_populates="obligation", order_by="Filing.id")
+    filings: Mapped[list["Filing"]] = relationship(
+        back_populates="obligation", order_by="Filing.id"
+    )
     decisions: Mapped[list["NotificationDecision"]] = relationship(
         back_populates="obligation", order_by="NotificationDecision.id"
     )
@@ -293,7 +293,7 @@ class Obligation(db.Model):
 
 
 class Filing(db.Model):
-    """A submission of an obligation: write-once; a correction is a new row that names the old one."""
+    """A submission of an obligation, write-once; a correction is a new row naming the old one."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id"), index=True)
@@ -312,7 +312,7 @@ class Filing(db.Model):
 
 
 class NotificationDecision(db.Model):
-    """A decision that an obligation is not required, with its rationale (GDPR Art. 33(5) evidence)."""
+    """A decision that an obligation is not required, with its rationale (Art. 33(5))."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id"), index=True)

@@ -6,19 +6,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from . import organization
-from .auth import role_required
+from . import profile
 from .extensions import db
 from .fields import choices
 from .filings import Submission, decide_not_required, is_late, record_filing
 from .forms import DecisionForm, FilingForm
 from .localtime import display, zone
 from .models import Obligation, utcnow
+from .roles import DECIDERS, FILERS, role_required
 
 bp = Blueprint("obligations", __name__, url_prefix="/obligations")
 
-FILERS = ("admin", "dpo", "commander", "legal")
-DECIDERS = ("admin", "dpo")
 CLOCK_SKEW = timedelta(minutes=5)
 DELAY_BASIS = "GDPR Art. 33(1); DORA RTS 2025/301 Art. 5(3)"
 
@@ -40,10 +38,13 @@ def file(obligation_id: int):
     if not (form.validate_on_submit() and _filing_is_sound(form, row)):
         return _page(row, form, DecisionForm()), 422
     submission = Submission(
-        submitted_at=form.submitted_at.data, recipient_reference=form.recipient_reference.data or "",
-        note=form.note.data or "", delay_reasons=form.delay_reasons.data or "", corrects_id=form.corrects.data,
-    )  # fmt: skip
-    filing = record_filing(row, submission, _me(), organization.current())
+        submitted_at=form.submitted_at.data,
+        recipient_reference=form.recipient_reference.data or "",
+        note=form.note.data or "",
+        delay_reasons=form.delay_reasons.data or "",
+        corrects_id=form.corrects.data,
+    )
+    filing = record_filing(row, submission, _me(), profile.current())
     late = " It was late; the reasons for the delay are recorded." if filing.late else ""
     return _commit(row, f"Filing of {row.title} ({row.jurisdiction}) recorded.{late}")
 
@@ -73,8 +74,8 @@ def _locked(obligation_id: int) -> Obligation:
 
 
 def _filing_form(row: Obligation) -> FilingForm:
-    form = FilingForm(meta={"timezone": organization.timezone_name()})
-    tz = zone(organization.timezone_name())
+    form = FilingForm(meta={"timezone": profile.timezone_name()})
+    tz = zone(profile.timezone_name())
     earlier = [(f.id, f"Filing of {display(f.submitted_at, tz)}") for f in row.effective_filings()]
     form.corrects.choices = choices([("", "No: a new submission"), *earlier])
     return form
@@ -86,7 +87,7 @@ def _filing_is_sound(form: FilingForm, row: Obligation) -> bool:
         form.submitted_at.errors.append("a submission cannot be in the future")
         return False
     if is_late(row, submitted_at) and not (form.delay_reasons.data or "").strip():
-        due = display(row.due_at, zone(organization.timezone_name()))
+        due = display(row.due_at, zone(profile.timezone_name()))
         message = f"this filing is late (due {due}): give the reasons for the delay ({DELAY_BASIS})"
         form.delay_reasons.errors.append(message)
         return False
@@ -102,14 +103,23 @@ def _commit(row: Obligation, message: str):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        flash("Someone else changed this incident at the same moment; nothing was saved. Try again.", "danger")
+        flash(
+            "Someone else changed this incident at the same moment; nothing was saved. Try again.",
+            "danger",
+        )
         return redirect(url_for("obligations.show", obligation_id=row.id), code=303)
     flash(message, "success")
-    return redirect(url_for("incidents.show", reference=row.incident.reference, _anchor="obligations"))
+    return redirect(
+        url_for("incidents.show", reference=row.incident.reference, _anchor="obligations")
+    )
 
 
 def _page(row: Obligation, filing_form: FilingForm, decision_form: DecisionForm) -> str:
     return render_template(
-        "obligations/show.html", row=row, filing_form=filing_form, decision_form=decision_form,
-        may_file=current_user.role in FILERS, may_decide=current_user.role in DECIDERS,
-    )  # fmt: skip
+        "obligations/show.html",
+        row=row,
+        filing_form=filing_form,
+        decision_form=decision_form,
+        may_file=current_user.role in FILERS,
+        may_decide=current_user.role in DECIDERS,
+    )

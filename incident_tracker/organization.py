@@ -1,42 +1,42 @@
 """The organization profile: the reporting entity whose duties the engine works out."""
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .auth import PROFILE_EDITORS, role_required
+from . import profile
 from .extensions import db
 from .forms import OrganizationForm
 from .models import Organization
 from .regeneration import regenerate_all
+from .roles import PROFILE_EDITORS, role_required
 
 bp = Blueprint("organization", __name__, url_prefix="/organization")
 
 PROFILE_FIELDS = (
-    "name", "country", "timezone", "gdpr_role", "eu_main_establishment", "nis2", "nis2_sector",
-    "trust_service_provider", "dora", "dora_relief_withdrawn", "sec_registrant", "hipaa",
-    "dpo_name", "dpo_email", "dpo_phone",
-)  # fmt: skip
+    "name",
+    "country",
+    "timezone",
+    "gdpr_role",
+    "eu_main_establishment",
+    "nis2",
+    "nis2_sector",
+    "trust_service_provider",
+    "dora",
+    "dora_relief_withdrawn",
+    "sec_registrant",
+    "hipaa",
+    "dpo_name",
+    "dpo_email",
+    "dpo_phone",
+)
 OPTIONAL_CHOICES = ("eu_main_establishment", "nis2", "dora", "hipaa")
-
-
-def current() -> Organization | None:
-    """Return the organization profile (cached for the request), or None before setup."""
-    if "organization" not in g:
-        g.organization = db.session.get(Organization, 1)
-    return g.organization
-
-
-def timezone_name() -> str:
-    """The organization's IANA timezone, UTC before the profile exists."""
-    organization = current()
-    return organization.timezone if organization else "UTC"
 
 
 @bp.route("/", methods=["GET", "POST"])
 @role_required(*PROFILE_EDITORS)
 def edit():
     """Show and edit the organization profile."""
-    organization = current()
+    organization = profile.current()
     form = OrganizationForm(obj=organization)
     if form.validate_on_submit():
         if organization is None:

@@ -8,5 +8,7 @@ def validate_package_url(text: str) -> str:
     try:
         purl = PackageURL.from_string(text.strip())
     except ValueError as error:
-        raise ValueError(f"not a package URL ({error}); for example pkg:pypi/litellm@1.82.7") from error
+        raise ValueError(
+            f"not a package URL ({error}); for example pkg:pypi/litellm@1.82.7"
+        ) from error
     return purl.to_string()

@@ -7,17 +7,28 @@ never change, and an unfiled one whose rule no longer applies stays visible as "
 applicable" with the reason. The UI, the API and the CLI all call this function.
 """
 
+from dataclasses import fields
 from zoneinfo import ZoneInfo
 
 from . import timeline
 from .core import engine
-from .core.facts import Facts
+from .core.facts import INSTANTS, Facts
 from .core.facts import Organization as OrganizationFacts
 from .extensions import db
 from .localtime import display
 from .models import Incident, Obligation, Organization, User
 
-COPIED = ("regime", "title", "recipient", "basis", "anchor", "anchor_at", "due_at", "starts_when", "relief")
+COPIED = (
+    "regime",
+    "title",
+    "recipient",
+    "basis",
+    "anchor",
+    "anchor_at",
+    "due_at",
+    "starts_when",
+    "relief",
+)
 
 
 def facts_for(incident: Incident, organization: Organization) -> Facts:
@@ -26,32 +37,19 @@ def facts_for(incident: Incident, organization: Organization) -> Facts:
         organization=organization_facts(organization),
         personal_data_breach=incident.personal_data_breach,
         gdpr_risk=incident.gdpr_risk,
-        # Not yet assessed counts as significant: the 24-hour clock must not wait for the assessment.
+        # Not yet assessed counts as significant: the 24-hour clock does not wait for it.
         nis2_significant=incident.nis2_significant is not False,
         phi_breach=incident.phi_breach,
-        aware_at=incident.aware_at,
-        dora_classified_major_at=incident.dora_classified_major_at,
-        sec_materiality_determined_at=incident.sec_materiality_determined_at,
-        discovered_at=incident.discovered_at,
-        breach_determined_at=incident.breach_determined_at,
         affected={row.code: row.people for row in incident.jurisdictions},
         submissions=submissions(incident),
+        **{name: getattr(incident, name) for name in INSTANTS},
     )
 
 
 def organization_facts(organization: Organization) -> OrganizationFacts:
-    return OrganizationFacts(
-        country=organization.country,
-        timezone=organization.timezone,
-        gdpr_role=organization.gdpr_role,
-        eu_main_establishment=organization.eu_main_establishment,
-        nis2=organization.nis2,
-        trust_service_provider=organization.trust_service_provider,
-        dora=organization.dora,
-        dora_relief_withdrawn=organization.dora_relief_withdrawn,
-        sec_registrant=organization.sec_registrant,
-        hipaa=organization.hipaa,
-    )
+    """The organization profile as the engine sees it (the profile's columns share the names)."""
+    names = [field.name for field in fields(OrganizationFacts)]
+    return OrganizationFacts(**{name: getattr(organization, name) for name in names})
 
 
 def submissions(incident: Incident) -> dict[str, tuple]:
@@ -64,7 +62,9 @@ def submissions(incident: Incident) -> dict[str, tuple]:
     return found
 
 
-def regenerate(incident: Incident, organization: Organization, actor: User | None, because: str) -> engine.Result:
+def regenerate(
+    incident: Incident, organization: Organization, actor: User | None, because: str
+) -> engine.Result:
     """Bring the incident's stored obligations in line with its facts (no commit)."""
     result = engine.compute(facts_for(incident, organization))
     tz = ZoneInfo(organization.timezone)

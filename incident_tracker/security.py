@@ -49,5 +49,8 @@ def _error_page(error):
 
 
 def _csrf_error(error: CSRFError):
-    message = f"The form expired or was not sent by this site ({error.description}). Reload and try again."
+    message = (
+        f"The form expired or was not sent by this site ({error.description}). "
+        "Reload and try again."
+    )
     return render_template("error.html", code=400, message=message), 400

@@ -156,9 +156,14 @@ def org(app):
     """An organization profile in Europe/Berlin."""
     with app.app_context():
         organization = Organization(
-            id=1, name="Example GmbH", country="DE", timezone="Europe/Berlin",
-            gdpr_role="controller", eu_main_establishment="DE", nis2="essential",
-        )  # fmt: skip
+            id=1,
+            name="Example GmbH",
+            country="DE",
+            timezone="Europe/Berlin",
+            gdpr_role="controller",
+            eu_main_establishment="DE",
+            nis2="essential",
+        )
         db.session.add(organization)
         db.session.commit()
     return organization

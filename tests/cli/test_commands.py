@@ -17,8 +17,10 @@ def _users(app) -> dict[str, str]:
 
 
 def test_create_user_reads_the_password_from_stdin(app, runner):
-    result = runner.invoke(args=["create-user", "Ana@Example.org", "--role", "dpo", "--password-stdin"],
-                           input=PASSWORD + "\n")  # fmt: skip
+    result = runner.invoke(
+        args=["create-user", "Ana@Example.org", "--role", "dpo", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert _users(app) == {"ana@example.org": "dpo"}
     with app.app_context():
@@ -26,8 +28,10 @@ def test_create_user_reads_the_password_from_stdin(app, runner):
 
 
 def test_create_user_prompts_twice_for_the_password(app, runner):
-    result = runner.invoke(args=["create-user", "bo@example.org", "--role", "viewer"],
-                           input=f"{PASSWORD}\n{PASSWORD}\n")  # fmt: skip
+    result = runner.invoke(
+        args=["create-user", "bo@example.org", "--role", "viewer"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Password" in result.output and PASSWORD not in result.output
 
@@ -36,8 +40,16 @@ def test_create_user_prompts_twice_for_the_password(app, runner):
     "args,stdin,message",
     [
         (["create-user", "not-an-email", "--role", "dpo", "--password-stdin"], PASSWORD, "EMAIL"),
-        (["create-user", "a@example.org", "--role", "owner", "--password-stdin"], PASSWORD, "owner"),
-        (["create-user", "a@example.org", "--role", "dpo", "--password-stdin"], "short", "at least 12"),
+        (
+            ["create-user", "a@example.org", "--role", "owner", "--password-stdin"],
+            PASSWORD,
+            "owner",
+        ),
+        (
+            ["create-user", "a@example.org", "--role", "dpo", "--password-stdin"],
+            "short",
+            "at least 12",
+        ),
     ],
 )
 def test_create_user_refuses_bad_input_and_creates_nobody(app, runner, args, stdin, message):
@@ -49,8 +61,10 @@ def test_create_user_refuses_bad_input_and_creates_nobody(app, runner, args, std
 
 def test_create_user_refuses_a_duplicate_email(app, runner, make_user):
     make_user("dpo", email="dup@example.org")
-    result = runner.invoke(args=["create-user", "DUP@example.org", "--role", "admin", "--password-stdin"],
-                           input=PASSWORD + "\n")  # fmt: skip
+    result = runner.invoke(
+        args=["create-user", "DUP@example.org", "--role", "admin", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code == 2
     assert "already exists" in result.output
     assert _users(app) == {"dup@example.org": "dpo"}
@@ -64,28 +78,51 @@ def test_demo_loads_once_and_prints_a_working_login(app, runner, client):
     second = runner.invoke(args=["demo"])
     assert "already present" in second.output and password in second.output
     with app.app_context():
-        assert db.session.execute(db.select(db.func.count()).select_from(Incident)).scalar_one() == 2
-        incident = db.session.execute(db.select(Incident).filter_by(reference="INC-2026-0001")).scalar_one()
+        assert (
+            db.session.execute(db.select(db.func.count()).select_from(Incident)).scalar_one() == 2
+        )
+        incident = db.session.execute(
+            db.select(Incident).filter_by(reference="INC-2026-0001")
+        ).scalar_one()
         assert db.session.get(Organization, 1).timezone == "Europe/Dublin"
-    response = client.post("/auth/login", data={"email": "dpo@mercor-demo.example", "password": password})
+    response = client.post(
+        "/auth/login", data={"email": "dpo@mercor-demo.example", "password": password}
+    )
     assert response.status_code == 302
     page = client.get(f"/incidents/{incident.reference}").data.decode()
-    for expected in ("pkg:pypi/litellm@1.82.7", "pkg:pypi/litellm@1.82.8", "Government identifiers",
-                     "AI training methodology", "US-CA", "Northwind AI"):  # fmt: skip
+    for expected in (
+        "pkg:pypi/litellm@1.82.7",
+        "pkg:pypi/litellm@1.82.8",
+        "Government identifiers",
+        "AI training methodology",
+        "US-CA",
+        "Northwind AI",
+    ):
         assert expected in page
 
 
 def test_demo_data_is_rich_enough_for_the_motivating_case(app, runner):
     runner.invoke(args=["demo"])
     with app.app_context():
-        incident = db.session.execute(db.select(Incident).filter_by(reference="INC-2026-0001")).scalar_one()
+        incident = db.session.execute(
+            db.select(Incident).filter_by(reference="INC-2026-0001")
+        ).scalar_one()
         codes = {row.code for row in incident.jurisdictions}
         categories = {category.code for category in incident.data_categories}
         assert {"US-CA", "US-NY", "US-TX", "DE", "FR", "GB"} <= codes
         assert sum(row.people for row in incident.jurisdictions) > 40_000
-        assert {"source_code", "identity_documents", "government_identifiers", "video_voice",
-                "ai_training_methodology"} <= categories  # fmt: skip
-        assert {party.role for party in incident.parties} >= {"upstream_component", "origin_vendor", "affected_customer"}
+        assert {
+            "source_code",
+            "identity_documents",
+            "government_identifiers",
+            "video_voice",
+            "ai_training_methodology",
+        } <= categories
+        assert {party.role for party in incident.parties} >= {
+            "upstream_component",
+            "origin_vendor",
+            "affected_customer",
+        }
 
 
 def test_first_run_writes_a_private_random_secret_key(tmp_path, monkeypatch):
@@ -113,4 +150,7 @@ def test_environment_overrides_the_instance_file(tmp_path, monkeypatch):
 def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("INCIDENT_TRACKER_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("INCIDENT_TRACKER_DATABASE_URL", raising=False)
-    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'incident_tracker.sqlite'}"
+    assert (
+        create_app().config["SQLALCHEMY_DATABASE_URI"]
+        == f"sqlite:///{tmp_path / 'incident_tracker.sqlite'}"
+    )

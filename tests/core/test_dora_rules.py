@@ -18,22 +18,47 @@ def local(obligation, zone=BERLIN):
     ("aware", "classified", "expected_local", "anchor", "basis_end"),
     [
         # classified 2 h after awareness: classification + 4 h (14:00) beats awareness + 24 h
-        ("2026-06-01T08:00:00+02:00", "2026-06-01T10:00:00+02:00", "2026-06-01T14:00:00+02:00",
-         "dora_classified_major_at", "Art. 5(1)(a)"),
+        (
+            "2026-06-01T08:00:00+02:00",
+            "2026-06-01T10:00:00+02:00",
+            "2026-06-01T14:00:00+02:00",
+            "dora_classified_major_at",
+            "Art. 5(1)(a)",
+        ),
         # classified 22 h after: awareness + 24 h (08:00 next day) beats classification + 4 h
-        ("2026-06-01T08:00:00+02:00", "2026-06-02T06:00:00+02:00", "2026-06-02T08:00:00+02:00",
-         "aware_at", "Art. 5(1)(a)"),
+        (
+            "2026-06-01T08:00:00+02:00",
+            "2026-06-02T06:00:00+02:00",
+            "2026-06-02T08:00:00+02:00",
+            "aware_at",
+            "Art. 5(1)(a)",
+        ),
         # classified 20 h after: both give 08:00; the classification is named on a tie
-        ("2026-06-01T08:00:00+02:00", "2026-06-02T04:00:00+02:00", "2026-06-02T08:00:00+02:00",
-         "dora_classified_major_at", "Art. 5(1)(a)"),
+        (
+            "2026-06-01T08:00:00+02:00",
+            "2026-06-02T04:00:00+02:00",
+            "2026-06-02T08:00:00+02:00",
+            "dora_classified_major_at",
+            "Art. 5(1)(a)",
+        ),
         # exactly 24 h after is not "more than 24 h": the awareness cap, i.e. at classification
-        ("2026-06-01T08:00:00+02:00", "2026-06-02T08:00:00+02:00", "2026-06-02T08:00:00+02:00",
-         "aware_at", "Art. 5(1)(a)"),
+        (
+            "2026-06-01T08:00:00+02:00",
+            "2026-06-02T08:00:00+02:00",
+            "2026-06-02T08:00:00+02:00",
+            "aware_at",
+            "Art. 5(1)(a)",
+        ),
         # classified 25 h after awareness: classification + 4 h (Art. 5(2))
-        ("2026-06-01T08:00:00+02:00", "2026-06-02T09:00:00+02:00", "2026-06-02T13:00:00+02:00",
-         "dora_classified_major_at", "Art. 5(2)"),
+        (
+            "2026-06-01T08:00:00+02:00",
+            "2026-06-02T09:00:00+02:00",
+            "2026-06-02T13:00:00+02:00",
+            "dora_classified_major_at",
+            "Art. 5(2)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_initial_notification_is_the_earlier_of_4_h_and_24_h_unless_classified_late(
     owed, aware, classified, expected_local, anchor, basis_end
 ):
@@ -123,10 +148,12 @@ def test_initial_relief_depends_on_the_entity_class(owed, org, expected_local):
         ({"dora": "credit_institution"}, "2026-05-04T12:00:00+02:00"),
         ({"dora": "trading_venue", "nis2": "essential"}, "2026-05-04T12:00:00+02:00"),
         # ... unless the authority withdrew it
-        ({"dora": "credit_institution", "dora_relief_withdrawn": True},
-         "2026-05-01T10:00:00+02:00"),
+        (
+            {"dora": "credit_institution", "dora_relief_withdrawn": True},
+            "2026-05-01T10:00:00+02:00",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_final_report_gets_relief_for_every_entity_unless_withdrawn(owed, org, expected_local):
     major = {
         "aware_at": "2026-03-30T08:00+02:00",
@@ -143,21 +170,41 @@ def test_the_final_report_gets_relief_for_every_entity_unless_withdrawn(owed, or
         # Ascension Thursday 14 May: classification 08:00 + 4 h -> Friday 15 May 12:00
         ({}, "2026-05-14T08:00:00+02:00", None, "2026-05-15T12:00:00+02:00", "Europe/Berlin"),
         # Belgian National Day, Tuesday 21 July -> Wednesday 22 July 12:00 ...
-        ({"country": "BE", "timezone": "Europe/Brussels"}, "2026-07-21T09:00:00+02:00", None,
-         "2026-07-22T12:00:00+02:00", "Europe/Brussels"),
+        (
+            {"country": "BE", "timezone": "Europe/Brussels"},
+            "2026-07-21T09:00:00+02:00",
+            None,
+            "2026-07-22T12:00:00+02:00",
+            "Europe/Brussels",
+        ),
         # ... while 21 July is an ordinary working day in Germany
         ({}, "2026-07-21T09:00:00+02:00", None, "2026-07-21T13:00:00+02:00", "Europe/Berlin"),
         # intermediate: initial submitted Tuesday 16:00 + 72 h = Friday 16:00, no relief ...
-        ({}, "2026-06-02T10:00:00+02:00", "2026-06-02T16:00:00+02:00",
-         "2026-06-05T16:00:00+02:00", "Europe/Berlin"),
+        (
+            {},
+            "2026-06-02T10:00:00+02:00",
+            "2026-06-02T16:00:00+02:00",
+            "2026-06-05T16:00:00+02:00",
+            "Europe/Berlin",
+        ),
         # ... submitted Wednesday 16:00 + 72 h = Saturday 16:00 -> Monday 8 June 12:00
-        ({}, "2026-06-03T10:00:00+02:00", "2026-06-03T16:00:00+02:00",
-         "2026-06-08T12:00:00+02:00", "Europe/Berlin"),
+        (
+            {},
+            "2026-06-03T10:00:00+02:00",
+            "2026-06-03T16:00:00+02:00",
+            "2026-06-08T12:00:00+02:00",
+            "Europe/Berlin",
+        ),
         # 22:30Z Friday + 72 h ... is Saturday 00:30 in Berlin: local time decides -> Monday
-        ({}, "2026-06-02T10:00:00+02:00", "2026-06-02T22:30:00+00:00",
-         "2026-06-08T12:00:00+02:00", "Europe/Berlin"),
+        (
+            {},
+            "2026-06-02T10:00:00+02:00",
+            "2026-06-02T22:30:00+00:00",
+            "2026-06-08T12:00:00+02:00",
+            "Europe/Berlin",
+        ),
     ],
-)  # fmt: skip
+)
 def test_weekends_and_national_holidays_move_to_noon_on_the_next_working_day(
     owed, org, event, submitted_initial, expected_local, zone
 ):

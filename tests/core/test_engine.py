@@ -10,8 +10,10 @@ from incident_tracker.core.facts import Facts, Organization
 
 at = datetime.fromisoformat
 DESIGN_ORG = {
-    "gdpr_role": "controller", "eu_main_establishment": "DE", "nis2": "essential",
-}  # fmt: skip
+    "gdpr_role": "controller",
+    "eu_main_establishment": "DE",
+    "nis2": "essential",
+}
 DESIGN_FACTS = {
     "personal_data_breach": True,
     "gdpr_risk": "high",
@@ -40,12 +42,11 @@ def test_the_design_example_gives_seven_obligations_soonest_first(make_facts):
         # discovered 27 March (day 0) + 30 days = 26 April 23:59:59 CEST
         ("us-ca.individual_notice", "US-CA", at("2026-04-26T21:59:59Z"), "open", "discovered_at"),
         # notification submitted 29 March 10:00 CEST + 1 month = 29 April 10:00 CEST
-        ("nis2.final_report", "DE", at("2026-04-29T08:00Z"), "open",
-         "nis2.incident_notification"),
+        ("nis2.final_report", "DE", at("2026-04-29T08:00Z"), "open", "nis2.incident_notification"),
         ("gdpr.data_subject_notice", "EU", None, "no_fixed_deadline", "aware_at"),
         # 610 > 500 Californians: awaits the consumer notice's submission
         ("us-ca.attorney_general", "US-CA", None, "awaiting_anchor", "us-ca.individual_notice"),
-    ]  # fmt: skip
+    ]
 
 
 def test_a_submitted_obligation_records_its_latest_submission(make_facts):
@@ -98,15 +99,23 @@ def test_obligations_carry_title_regime_and_recipient(make_facts):
     result = compute(make_facts(DESIGN_ORG, **DESIGN_FACTS))
     early = result.obligations[0]
     assert (early.title, early.regime, early.recipient) == (
-        "NIS2 early warning", "nis2", "CSIRT or competent authority (DE)"
-    )  # fmt: skip
+        "NIS2 early warning",
+        "nis2",
+        "CSIRT or competent authority (DE)",
+    )
 
 
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "UTC"]
 COUNTRIES = ["DE", "CZ", "BE", "FR", "GB", "US", "CH", "NO", "IE"]
 PLACES = ["DE", "FR", "GB", "NO", "US", "US-CA", "US-NY", "US-TX", "US-FL", "US-CO", "US-WA"]
-IDS = ["nis2.incident_notification", "dora.initial_notification", "dora.intermediate_report",
-       "hipaa.individual_notice", "us-ca.individual_notice", "gdpr.sa_notification"]  # fmt: skip
+IDS = [
+    "nis2.incident_notification",
+    "dora.initial_notification",
+    "dora.intermediate_report",
+    "hipaa.individual_notice",
+    "us-ca.individual_notice",
+    "gdpr.sa_notification",
+]
 instants = st.none() | st.datetimes(
     min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
 )

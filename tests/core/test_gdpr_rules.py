@@ -15,8 +15,11 @@ PRIVACY = ("gdpr.", "uk_gdpr.")
     ("org", "facts", "expected"),
     [
         # established in the EEA: the authority of its own country; high risk adds data subjects
-        (CONTROLLER, {"gdpr_risk": "high", "affected": {"DE": 5}},
-         {"gdpr.sa_notification:DE", "gdpr.data_subject_notice:EU"}),
+        (
+            CONTROLLER,
+            {"gdpr_risk": "high", "affected": {"DE": 5}},
+            {"gdpr.sa_notification:DE", "gdpr.data_subject_notice:EU"},
+        ),
         (CONTROLLER, {"gdpr_risk": "risk", "affected": {"DE": 5}}, {"gdpr.sa_notification:DE"}),
         (CONTROLLER, {"gdpr_risk": "unlikely", "affected": {"DE": 5}}, set()),
         ({"gdpr_role": "joint_controller"}, {"gdpr_risk": "risk"}, {"gdpr.sa_notification:DE"}),
@@ -24,36 +27,68 @@ PRIVACY = ("gdpr.", "uk_gdpr.")
         ({"gdpr_role": "processor"}, {"gdpr_risk": "high"}, {"gdpr.controller_notice:EU"}),
         ({"gdpr_role": "processor"}, {"gdpr_risk": "unlikely"}, {"gdpr.controller_notice:EU"}),
         # the main establishment's authority leads, wherever the people are
-        ({**CONTROLLER, "eu_main_establishment": "IE"},
-         {"gdpr_risk": "risk", "affected": {"FR": 3}}, {"gdpr.sa_notification:IE"}),
-        ({**CONTROLLER, "country": "US", "timezone": "America/New_York",
-          "eu_main_establishment": "IE"}, {"gdpr_risk": "risk"}, {"gdpr.sa_notification:IE"}),
+        (
+            {**CONTROLLER, "eu_main_establishment": "IE"},
+            {"gdpr_risk": "risk", "affected": {"FR": 3}},
+            {"gdpr.sa_notification:IE"},
+        ),
+        (
+            {
+                **CONTROLLER,
+                "country": "US",
+                "timezone": "America/New_York",
+                "eu_main_establishment": "IE",
+            },
+            {"gdpr_risk": "risk"},
+            {"gdpr.sa_notification:IE"},
+        ),
         # established outside: every EEA country with people affected (EDPB 9/2022 para 73)
-        ({**CONTROLLER, "country": "US", "timezone": "America/New_York"},
-         {"gdpr_risk": "risk", "affected": {"FR": 40, "DE": 3, "NO": 2, "IT": 0, "US-CA": 9}},
-         {"gdpr.sa_notification:DE", "gdpr.sa_notification:FR", "gdpr.sa_notification:NO"}),
-        ({**CONTROLLER, "country": "CH", "timezone": "Europe/Zurich"},
-         {"gdpr_risk": "risk", "affected": {"LI": 1}}, {"gdpr.sa_notification:LI"}),
+        (
+            {**CONTROLLER, "country": "US", "timezone": "America/New_York"},
+            {"gdpr_risk": "risk", "affected": {"FR": 40, "DE": 3, "NO": 2, "IT": 0, "US-CA": 9}},
+            {"gdpr.sa_notification:DE", "gdpr.sa_notification:FR", "gdpr.sa_notification:NO"},
+        ),
+        (
+            {**CONTROLLER, "country": "CH", "timezone": "Europe/Zurich"},
+            {"gdpr_risk": "risk", "affected": {"LI": 1}},
+            {"gdpr.sa_notification:LI"},
+        ),
         # outside the EEA with nobody affected in it: no GDPR duty
-        ({**CONTROLLER, "country": "US", "timezone": "America/New_York"},
-         {"gdpr_risk": "high", "affected": {"FR": 0, "US-TX": 9}}, set()),
+        (
+            {**CONTROLLER, "country": "US", "timezone": "America/New_York"},
+            {"gdpr_risk": "high", "affected": {"FR": 0, "US-TX": 9}},
+            set(),
+        ),
         # Norway is in the EEA: its own authority even with no counts given
-        ({**CONTROLLER, "country": "NO", "timezone": "Europe/Oslo"}, {"gdpr_risk": "risk"},
-         {"gdpr.sa_notification:NO"}),
+        (
+            {**CONTROLLER, "country": "NO", "timezone": "Europe/Oslo"},
+            {"gdpr_risk": "risk"},
+            {"gdpr.sa_notification:NO"},
+        ),
         # UK GDPR: established in GB, or people in GB affected
-        ({**CONTROLLER, "country": "GB", "timezone": "Europe/London"},
-         {"gdpr_risk": "high", "affected": {"GB": 10}},
-         {"uk_gdpr.ico_notification:GB", "uk_gdpr.data_subject_notice:GB"}),
-        ({**CONTROLLER, "country": "GB", "timezone": "Europe/London"},
-         {"gdpr_risk": "risk", "affected": {"GB": 10, "FR": 5}},
-         {"uk_gdpr.ico_notification:GB", "gdpr.sa_notification:FR"}),
-        (CONTROLLER, {"gdpr_risk": "risk", "affected": {"GB": 1}},
-         {"gdpr.sa_notification:DE", "uk_gdpr.ico_notification:GB"}),
+        (
+            {**CONTROLLER, "country": "GB", "timezone": "Europe/London"},
+            {"gdpr_risk": "high", "affected": {"GB": 10}},
+            {"uk_gdpr.ico_notification:GB", "uk_gdpr.data_subject_notice:GB"},
+        ),
+        (
+            {**CONTROLLER, "country": "GB", "timezone": "Europe/London"},
+            {"gdpr_risk": "risk", "affected": {"GB": 10, "FR": 5}},
+            {"uk_gdpr.ico_notification:GB", "gdpr.sa_notification:FR"},
+        ),
+        (
+            CONTROLLER,
+            {"gdpr_risk": "risk", "affected": {"GB": 1}},
+            {"gdpr.sa_notification:DE", "uk_gdpr.ico_notification:GB"},
+        ),
         (CONTROLLER, {"gdpr_risk": "risk", "affected": {"GB": 0}}, {"gdpr.sa_notification:DE"}),
-        ({"gdpr_role": "processor", "country": "GB", "timezone": "Europe/London"},
-         {"gdpr_risk": "high"}, {"uk_gdpr.controller_notice:GB"}),
+        (
+            {"gdpr_role": "processor", "country": "GB", "timezone": "Europe/London"},
+            {"gdpr_risk": "high"},
+            {"uk_gdpr.controller_notice:GB"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_which_privacy_notices_are_owed(owed, org, facts, expected):
     found = owed(org, **BREACH, **facts)
     assert {key for key in found if key.startswith(PRIVACY)} == expected
@@ -93,13 +128,16 @@ def test_the_lead_authority_and_the_fan_out_say_so(owed):
 @pytest.mark.parametrize(
     ("key", "basis", "recipient"),
     [
-        ("gdpr.data_subject_notice:EU", "Regulation (EU) 2016/679 Art. 34(1)",
-         "Affected data subjects"),
+        (
+            "gdpr.data_subject_notice:EU",
+            "Regulation (EU) 2016/679 Art. 34(1)",
+            "Affected data subjects",
+        ),
         ("gdpr.controller_notice:EU", "Regulation (EU) 2016/679 Art. 33(2)", "Controller"),
         ("uk_gdpr.data_subject_notice:GB", "UK GDPR Art. 34(1)", "Affected data subjects"),
         ("uk_gdpr.controller_notice:GB", "UK GDPR Art. 33(2)", "Controller"),
     ],
-)  # fmt: skip
+)
 def test_without_undue_delay_notices_have_no_fixed_deadline(owed, key, basis, recipient):
     role = "processor" if "controller_notice" in key else "controller"
     found = owed({"gdpr_role": role}, **BREACH, gdpr_risk="high", affected={"GB": 1})
@@ -121,8 +159,10 @@ def test_an_unassessed_risk_is_missing_and_read_as_risk(make_facts, instant):
 def test_an_unknown_role_is_missing_and_read_as_controller_and_processor(make_facts):
     result = compute(make_facts({}, **BREACH, gdpr_risk="high"))
     assert {o.id for o in result.obligations} == {
-        "gdpr.sa_notification", "gdpr.data_subject_notice", "gdpr.controller_notice"
-    }  # fmt: skip
+        "gdpr.sa_notification",
+        "gdpr.data_subject_notice",
+        "gdpr.controller_notice",
+    }
     assert {m.field for m in result.missing} == {"organization.gdpr_role"}
 
 

@@ -26,12 +26,14 @@ def local(obligation):
     [
         ({"US-CA": 500}, set()),  # "more than 500 residents of a State"
         ({"US-CA": 501}, {"hipaa.media_notice:US-CA"}),
-        ({"US-CA": 501, "US-NY": 600, "US-TX": 12},
-         {"hipaa.media_notice:US-CA", "hipaa.media_notice:US-NY"}),
+        (
+            {"US-CA": 501, "US-NY": 600, "US-TX": 12},
+            {"hipaa.media_notice:US-CA", "hipaa.media_notice:US-NY"},
+        ),
         ({"US-PR": 501, "US-DC": 900}, {"hipaa.media_notice:US-PR", "hipaa.media_notice:US-DC"}),
         ({"US": 5000}, set()),  # people with no known state give no media market
     ],
-)  # fmt: skip
+)
 def test_media_notice_per_state_with_more_than_500_residents(owed, affected, media):
     found = hipaa(owed(COVERED, **PHI, affected=affected))
     assert {key for key in found if key.startswith("hipaa.media_notice")} == media
@@ -54,17 +56,24 @@ def test_the_individual_notice_is_60_calendar_days_from_discovery(owed):
         # 500 in total (over two states, none over 500): with the individual notice
         ({"US-CA": 300, "US-NY": 200}, SIXTY_DAYS, "hipaa.individual_notice", "45 CFR 164.408(b)"),
         ({"US": 500}, SIXTY_DAYS, "hipaa.individual_notice", "45 CFR 164.408(b)"),
-        ({"US-CA": 499, "DE": 1000}, "2027-03-01T23:59:59-05:00", "discovered_at",
-         "45 CFR 164.408(c)"),
+        (
+            {"US-CA": 499, "DE": 1000},
+            "2027-03-01T23:59:59-05:00",
+            "discovered_at",
+            "45 CFR 164.408(c)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_hhs_is_notified_with_the_individuals_from_500_otherwise_after_the_year(
     owed, affected, expected_local, anchor, basis
 ):
     hhs = owed(COVERED, **PHI, affected=affected)["hipaa.hhs_notice:US"]
     assert (local(hhs), hhs.anchor, hhs.basis, hhs.status) == (
-        expected_local, anchor, basis, "open"
-    )  # fmt: skip
+        expected_local,
+        anchor,
+        basis,
+        "open",
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,13 +10,24 @@ from incident_tracker.core.regimes import OBLIGATION_IDS, REGIMES, RULES
 from incident_tracker.core.rules import PeriodKind
 
 DESIGN_IDS = {
-    "gdpr.sa_notification", "gdpr.data_subject_notice", "gdpr.controller_notice",
-    "uk_gdpr.ico_notification", "uk_gdpr.data_subject_notice", "uk_gdpr.controller_notice",
-    "nis2.early_warning", "nis2.incident_notification", "nis2.final_report",
-    "dora.initial_notification", "dora.intermediate_report", "dora.final_report", "sec.form_8k",
-    "hipaa.individual_notice", "hipaa.media_notice", "hipaa.hhs_notice",
+    "gdpr.sa_notification",
+    "gdpr.data_subject_notice",
+    "gdpr.controller_notice",
+    "uk_gdpr.ico_notification",
+    "uk_gdpr.data_subject_notice",
+    "uk_gdpr.controller_notice",
+    "nis2.early_warning",
+    "nis2.incident_notification",
+    "nis2.final_report",
+    "dora.initial_notification",
+    "dora.intermediate_report",
+    "dora.final_report",
+    "sec.form_8k",
+    "hipaa.individual_notice",
+    "hipaa.media_notice",
+    "hipaa.hhs_notice",
     "hipaa.covered_entity_notice",
-}  # fmt: skip
+}
 STATES = ("ca", "ny", "tx", "fl", "co", "wa")
 STATE_IDS = {f"us-{s}.{kind}" for s in STATES for kind in ("individual_notice", "attorney_general")}
 PREFIX = {"us_state": "us-"}

@@ -28,26 +28,56 @@ def state_duties(found):
     ("state", "count", "expected"),
     [
         ("CA", 500, {"us-ca.individual_notice:US-CA": DISCOVERY_30}),
-        ("CA", 501, {"us-ca.individual_notice:US-CA": DISCOVERY_30,
-                     "us-ca.attorney_general:US-CA": None}),
-        ("NY", 1, {"us-ny.individual_notice:US-NY": DISCOVERY_30,
-                   "us-ny.attorney_general:US-NY": None}),
+        (
+            "CA",
+            501,
+            {"us-ca.individual_notice:US-CA": DISCOVERY_30, "us-ca.attorney_general:US-CA": None},
+        ),
+        (
+            "NY",
+            1,
+            {"us-ny.individual_notice:US-NY": DISCOVERY_30, "us-ny.attorney_general:US-NY": None},
+        ),
         ("TX", 249, {"us-tx.individual_notice:US-TX": DETERMINATION_60}),
-        ("TX", 250, {"us-tx.individual_notice:US-TX": DETERMINATION_60,
-                     "us-tx.attorney_general:US-TX": DETERMINATION_30}),
+        (
+            "TX",
+            250,
+            {
+                "us-tx.individual_notice:US-TX": DETERMINATION_60,
+                "us-tx.attorney_general:US-TX": DETERMINATION_30,
+            },
+        ),
         ("FL", 499, {"us-fl.individual_notice:US-FL": DETERMINATION_30}),
-        ("FL", 500, {"us-fl.individual_notice:US-FL": DETERMINATION_30,
-                     "us-fl.attorney_general:US-FL": DETERMINATION_30}),
+        (
+            "FL",
+            500,
+            {
+                "us-fl.individual_notice:US-FL": DETERMINATION_30,
+                "us-fl.attorney_general:US-FL": DETERMINATION_30,
+            },
+        ),
         ("CO", 499, {"us-co.individual_notice:US-CO": DETERMINATION_30}),
-        ("CO", 500, {"us-co.individual_notice:US-CO": DETERMINATION_30,
-                     "us-co.attorney_general:US-CO": DETERMINATION_30}),
+        (
+            "CO",
+            500,
+            {
+                "us-co.individual_notice:US-CO": DETERMINATION_30,
+                "us-co.attorney_general:US-CO": DETERMINATION_30,
+            },
+        ),
         ("WA", 500, {"us-wa.individual_notice:US-WA": DISCOVERY_30}),
-        ("WA", 501, {"us-wa.individual_notice:US-WA": DISCOVERY_30,
-                     "us-wa.attorney_general:US-WA": DISCOVERY_30}),
+        (
+            "WA",
+            501,
+            {
+                "us-wa.individual_notice:US-WA": DISCOVERY_30,
+                "us-wa.attorney_general:US-WA": DISCOVERY_30,
+            },
+        ),
         ("CA", 0, {}),
         ("NJ", 5000, {}),  # not in the catalogue
     ],
-)  # fmt: skip
+)
 def test_each_state_notice_its_threshold_and_its_clock(owed, state, count, expected):
     found = owed(US_ORG, **BREACH, breach_determined_at=DETERMINED, affected={f"US-{state}": count})
     assert state_duties(found) == expected
@@ -98,15 +128,27 @@ def test_no_state_duty_without_a_breach_of_personal_data_or_phi(owed):
     [
         # before SB 446 (1 January 2026): no fixed number of days
         (US_ORG, "2025-12-15T09:00:00-05:00", None, "Cal. Civ. Code 1798.82(a)"),
-        (US_ORG, "2026-01-01T09:00:00-05:00", "2026-01-31T23:59:59-05:00",
-         "Cal. Civ. Code 1798.82(a) as amended by SB 446"),
+        (
+            US_ORG,
+            "2026-01-01T09:00:00-05:00",
+            "2026-01-31T23:59:59-05:00",
+            "Cal. Civ. Code 1798.82(a) as amended by SB 446",
+        ),
         # 04:30Z on 1 January is 2026 in Berlin but still 2025 in New York: the local date decides
-        ({"country": "DE", "timezone": "Europe/Berlin"}, "2026-01-01T04:30:00Z",
-         "2026-01-31T23:59:59+01:00", "Cal. Civ. Code 1798.82(a) as amended by SB 446"),
-        ({"country": "US", "timezone": "America/New_York"}, "2026-01-01T04:30:00Z", None,
-         "Cal. Civ. Code 1798.82(a)"),
+        (
+            {"country": "DE", "timezone": "Europe/Berlin"},
+            "2026-01-01T04:30:00Z",
+            "2026-01-31T23:59:59+01:00",
+            "Cal. Civ. Code 1798.82(a) as amended by SB 446",
+        ),
+        (
+            {"country": "US", "timezone": "America/New_York"},
+            "2026-01-01T04:30:00Z",
+            None,
+            "Cal. Civ. Code 1798.82(a)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_california_version_in_force_on_the_local_discovery_date_applies(
     owed, org, discovered, period, basis
 ):
@@ -128,8 +170,12 @@ def test_new_york_has_30_days_from_21_december_2024(owed, discovered, status):
 
 
 def test_state_deadlines_keep_calendar_days_across_us_fall_back(owed):
-    found = owed(US_ORG, personal_data_breach=True, discovered_at="2026-10-15T12:00:00-04:00",
-                 affected={"US-WA": 1})  # fmt: skip
+    found = owed(
+        US_ORG,
+        personal_data_breach=True,
+        discovered_at="2026-10-15T12:00:00-04:00",
+        affected={"US-WA": 1},
+    )
     assert local(found["us-wa.individual_notice:US-WA"]) == "2026-11-14T23:59:59-05:00"
 
 

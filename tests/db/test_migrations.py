@@ -17,8 +17,16 @@ def test_migrated_schema_matches_the_models(app_ctx):
 
 def test_migration_seeds_the_data_category_vocabulary(app_ctx):
     codes = set(db.session.execute(db.select(DataCategory.code)).scalars())
-    assert {"identity_documents", "government_identifiers", "source_code", "ai_training_methodology",
-            "customer_confidential", "health", "video_voice", "secrets"} <= codes  # fmt: skip
+    assert {
+        "identity_documents",
+        "government_identifiers",
+        "source_code",
+        "ai_training_methodology",
+        "customer_confidential",
+        "health",
+        "video_voice",
+        "secrets",
+    } <= codes
     personal = dict(db.session.execute(db.select(DataCategory.code, DataCategory.personal)).all())
     assert personal["source_code"] is False and personal["identity_documents"] is True
 
@@ -39,14 +47,21 @@ def test_cli_db_upgrade_brings_an_empty_database_to_head(tmp_path):
     from incident_tracker.cli import main
 
     database = tmp_path / "fresh.sqlite"
-    env = {"INCIDENT_TRACKER_DATABASE_URL": f"sqlite:///{database}",
-           "INCIDENT_TRACKER_INSTANCE_PATH": str(tmp_path / "instance")}  # fmt: skip
+    env = {
+        "INCIDENT_TRACKER_DATABASE_URL": f"sqlite:///{database}",
+        "INCIDENT_TRACKER_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
     result = CliRunner().invoke(main, ["db", "upgrade"], env=env)
     assert result.exit_code == 0, result.output
     again = CliRunner().invoke(main, ["db", "upgrade"], env=env)
     assert again.exit_code == 0, again.output
-    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{database}",
-                      "INSTANCE_PATH": str(tmp_path / "instance")})  # fmt: skip
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
     with app.app_context():
         tables = set(inspect(db.engine).get_table_names())
     assert {"incident", "user", "organization", "timeline_event", "alembic_version"} <= tables

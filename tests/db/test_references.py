@@ -12,7 +12,10 @@ PER_WORKER = 5
 
 def test_references_count_up_per_year(app_ctx):
     assert [next_reference(2026), next_reference(2026), next_reference(2027)] == [
-        "INC-2026-0001", "INC-2026-0002", "INC-2027-0001"]  # fmt: skip
+        "INC-2026-0001",
+        "INC-2026-0002",
+        "INC-2027-0001",
+    ]
 
 
 def test_a_rolled_back_creation_gives_its_number_back(app_ctx):

@@ -21,7 +21,9 @@ def _incident(**values) -> Incident:
         datetime(2026, 3, 27, 17, 30, tzinfo=ZoneInfo("Europe/Berlin")),
         datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Berlin")),
         datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/New_York")),
-        datetime(2028, 2, 29, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-9, minutes=-30))),
+        datetime(
+            2028, 2, 29, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-9, minutes=-30))
+        ),
     ],
 )
 def test_aware_datetime_comes_back_as_the_same_instant_in_utc(app_ctx, value):
@@ -50,7 +52,9 @@ def test_naive_datetime_is_refused_in_a_query_parameter(app_ctx):
 
 def test_timeline_events_cannot_be_changed_or_deleted(app_ctx):
     incident = _incident()
-    event = TimelineEvent(kind="note", text="first", occurred_at=datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC")))
+    event = TimelineEvent(
+        kind="note", text="first", occurred_at=datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))
+    )
     incident.events.append(event)
     db.session.add(incident)
     db.session.commit()

@@ -18,23 +18,40 @@ from incident_tracker.models import User, utcnow
 from tests.helpers import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-USERS = {"commander": "commander@example.org", "viewer": "viewer@example.org", "dpo": "dpo@example.org"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+USERS = {
+    "commander": "commander@example.org",
+    "viewer": "viewer@example.org",
+    "dpo": "dpo@example.org",
+}
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)"
+        )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
-    app = create_app({"SECRET_KEY": "e2e-secret", "DATABASE_URL": f"sqlite:///{folder / 'e2e.sqlite'}",
-                      "INSTANCE_PATH": str(folder)})  # fmt: skip
+    app = create_app(
+        {
+            "SECRET_KEY": "e2e-secret",
+            "DATABASE_URL": f"sqlite:///{folder / 'e2e.sqlite'}",
+            "INSTANCE_PATH": str(folder),
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade()
         _seed()
@@ -42,7 +59,7 @@ def live_app(tmp_path_factory):
 
 
 def _seed() -> None:
-    """The demo (organization in Europe/Dublin, INC-2026-0001 and the live INC-2026-0002) plus test users."""
+    """The demo (Europe/Dublin; INC-2026-0001 and the live INC-2026-0002) plus test users."""
     demo.load(utcnow())
     for role, email in USERS.items():
         user = User(email=email, role=role)

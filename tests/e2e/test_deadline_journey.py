@@ -1,4 +1,4 @@
-"""On the live demo incident: set awareness, see the GDPR and NIS2 deadlines, file the NIS2 reports."""
+"""On the live demo incident: set awareness, see GDPR and NIS2 deadlines, file NIS2 reports."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -46,9 +46,13 @@ def test_awareness_starts_the_clocks_and_filings_start_the_final_report(page, lo
 
     page.goto(f"/?incident={INCIDENT}")
     expect(row(page, "nis2.early_warning:IE")).to_contain_text(shown(aware + timedelta(hours=24)))
-    expect(row(page, "nis2.incident_notification:IE")).to_contain_text(shown(aware + timedelta(hours=72)))
+    expect(row(page, "nis2.incident_notification:IE")).to_contain_text(
+        shown(aware + timedelta(hours=72))
+    )
     expect(row(page, "gdpr.sa_notification:IE")).to_contain_text(shown(aware + timedelta(hours=72)))
-    expect(row(page, "gdpr.sa_notification:IE")).to_contain_text("Regulation (EU) 2016/679 Art. 33(1)")
+    expect(row(page, "gdpr.sa_notification:IE")).to_contain_text(
+        "Regulation (EU) 2016/679 Art. 33(1)"
+    )
     expect(row(page, "nis2.early_warning:IE").locator(".countdown")).to_contain_text("in 23 h")
 
     file_obligation(page, "NIS2 early warning", now, "NCSC-IE-EW-1")

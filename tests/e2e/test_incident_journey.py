@@ -1,4 +1,4 @@
-"""A commander records an incident in Chromium, finds it, changes awareness and sees the timeline."""
+"""A commander records an incident in Chromium, finds it, changes awareness, sees the timeline."""
 
 import re
 
@@ -10,7 +10,9 @@ pytestmark = pytest.mark.e2e
 
 def test_record_find_and_edit_an_incident(page, log_in):
     console_errors = []
-    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    page.on(
+        "console", lambda message: message.type == "error" and console_errors.append(message.text)
+    )
     log_in("commander")
 
     page.get_by_role("link", name="New incident").first.click()
@@ -44,7 +46,8 @@ def test_record_find_and_edit_an_incident(page, log_in):
 
     expect(page.locator("#anchors")).to_contain_text("2026-03-28 09:15 GMT")
     expect(page.locator("#timeline-events")).to_contain_text(
-        "awareness time changed from 2026-03-27 17:30 GMT to 2026-03-28 09:15 GMT by commander@example.org"
+        "awareness time changed from 2026-03-27 17:30 GMT to 2026-03-28 09:15 GMT "
+        "by commander@example.org"
     )
     assert console_errors == []
 
@@ -55,7 +58,9 @@ def test_bad_time_is_explained_next_to_the_field_in_the_browser(page, log_in):
     page.get_by_label("Title").fill("Clock change")
     page.get_by_label("Aware (GDPR / NIS2 clock)").fill("2026-03-29 01:30")
     page.get_by_role("button", name="Save incident").click()
-    expect(page.get_by_text("does not exist in Europe/Dublin (clocks went forward)")).to_be_visible()
+    expect(
+        page.get_by_text("does not exist in Europe/Dublin (clocks went forward)")
+    ).to_be_visible()
     expect(page.get_by_text("Nothing was saved")).to_be_visible()
 
 
@@ -66,7 +71,9 @@ def test_add_row_button_adds_a_jurisdiction_row(page, log_in):
     expect(rows).to_have_count(3)
     page.get_by_role("button", name="Add a jurisdiction row").click()
     expect(rows).to_have_count(4)
-    expect(rows.nth(3).get_by_label("Jurisdiction code")).to_have_attribute("name", "jurisdictions-3-code")
+    expect(rows.nth(3).get_by_label("Jurisdiction code")).to_have_attribute(
+        "name", "jurisdictions-3-code"
+    )
 
 
 def test_viewer_sees_no_edit_controls(page, log_in):

@@ -4,8 +4,14 @@ import pytest
 
 from tests.helpers import PASSWORD, incident_form
 
-PAGES = ["/", "/incidents/", "/incidents/new", "/incidents/INC-2026-0001",
-         "/incidents/INC-2026-0001/edit", "/organization/"]  # fmt: skip
+PAGES = [
+    "/",
+    "/incidents/",
+    "/incidents/new",
+    "/incidents/INC-2026-0001",
+    "/incidents/INC-2026-0001/edit",
+    "/organization/",
+]
 
 
 def test_every_page_but_login_needs_a_login(app, client):
@@ -40,7 +46,9 @@ def test_login_email_is_case_insensitive(client, make_user):
     assert response.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize("email,password", [("dpo@example.org", "wrong"), ("nobody@example.org", PASSWORD)])
+@pytest.mark.parametrize(
+    "email,password", [("dpo@example.org", "wrong"), ("nobody@example.org", PASSWORD)]
+)
 def test_wrong_credentials_get_the_same_message(client, make_user, email, password):
     make_user("dpo")
     response = client.post("/auth/login", data={"email": email, "password": password})
@@ -77,7 +85,9 @@ def test_inactive_user_cannot_log_in(app, client, make_user):
 def test_next_parameter_never_leaves_the_site(client, make_user, target, expected):
     user = make_user("dpo")
     response = client.post(
-        "/auth/login", query_string={"next": target}, data={"email": user.email, "password": PASSWORD}
+        "/auth/login",
+        query_string={"next": target},
+        data={"email": user.email, "password": PASSWORD},
     )
     assert response.headers["Location"] == expected
 
@@ -94,7 +104,10 @@ def test_logout_is_a_post(client, as_role):
     "path,data",
     [
         ("/incidents/new", incident_form()),
-        ("/organization/", {"name": "X", "country": "DE", "timezone": "UTC", "gdpr_role": "controller"}),
+        (
+            "/organization/",
+            {"name": "X", "country": "DE", "timezone": "UTC", "gdpr_role": "controller"},
+        ),
         ("/incidents/INC-2026-0001/notes", {"occurred_at": "2026-03-27 10:00", "text": "x"}),
         ("/incidents/INC-2026-0001/edit", incident_form()),
     ],

@@ -12,7 +12,9 @@ def _wall(delta: timedelta) -> str:
 
 
 def _create(client, title: str, aware_delta: timedelta, **extra) -> str:
-    data = incident_form(title=title, occurred_at=None, detected_at=None, aware_at=_wall(aware_delta), **extra)
+    data = incident_form(
+        title=title, occurred_at=None, detected_at=None, aware_at=_wall(aware_delta), **extra
+    )
     return reference_from(client.post("/incidents/new", data=data))
 
 
@@ -28,9 +30,13 @@ def test_open_obligations_are_listed_soonest_first_across_incidents(client, as_r
     table = page.split('id="deadlines"')[1].split("</table>")[0]
     # older: early warning due 6 h ago, the 72-hour notices in 42 h; newer: 23 h and 71 h.
     assert _dashboard_order(table) == [
-        "nis2.early_warning:DE", "nis2.early_warning:DE", "gdpr.sa_notification:DE",
-        "nis2.incident_notification:DE", "gdpr.sa_notification:DE", "nis2.incident_notification:DE",
-    ]  # fmt: skip
+        "nis2.early_warning:DE",
+        "nis2.early_warning:DE",
+        "gdpr.sa_notification:DE",
+        "nis2.incident_notification:DE",
+        "gdpr.sa_notification:DE",
+        "nis2.incident_notification:DE",
+    ]
     assert table.index(older) < table.index(newer)
     assert "overdue by 6 h" in table  # the older early warning was due 24 h after awareness
     assert 'class="urgency-overdue"' in table and 'class="urgency-urgent"' in table
@@ -53,15 +59,24 @@ def test_dashboard_filters_by_regime_jurisdiction_and_incident(client, as_role):
     second = _create(client, "Second", -timedelta(hours=2))
     gdpr = _dashboard_order(client.get("/", query_string={"regime": "gdpr"}).data.decode())
     assert gdpr and all(key.startswith("gdpr.") for key in gdpr)
-    california = _dashboard_order(client.get("/", query_string={"jurisdiction": "us-ca"}).data.decode())
+    california = _dashboard_order(
+        client.get("/", query_string={"jurisdiction": "us-ca"}).data.decode()
+    )
     assert california and all(key.endswith(":US-CA") for key in california)
     only_second = client.get("/", query_string={"incident": second}).data.decode()
-    assert second in only_second.split('id="deadlines"')[1] and first not in only_second.split('id="deadlines"')[1]
+    assert (
+        second in only_second.split('id="deadlines"')[1]
+        and first not in only_second.split('id="deadlines"')[1]
+    )
 
 
 def test_closed_incidents_leave_the_dashboard(client, as_role):
     as_role("commander")
     reference = _create(client, "Closing", -timedelta(hours=1))
-    client.post(f"/incidents/{reference}/edit", data=incident_form(status="closed", aware_at=_wall(-timedelta(hours=1)),
-                                                                  occurred_at=None, detected_at=None))  # fmt: skip
+    client.post(
+        f"/incidents/{reference}/edit",
+        data=incident_form(
+            status="closed", aware_at=_wall(-timedelta(hours=1)), occurred_at=None, detected_at=None
+        ),
+    )
     assert reference not in client.get("/").data.decode().split('id="deadlines"')[1]

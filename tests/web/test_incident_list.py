@@ -15,16 +15,27 @@ def three_incidents(client, as_role):
     ]
     references = []
     for title, status, code, categories in specs:
-        data = incident_form(title=title, status=status, data_categories=categories,
-                             **{"jurisdictions-0-code": code, "jurisdictions-1-code": None,
-                                "jurisdictions-1-people": None})  # fmt: skip
+        data = incident_form(
+            title=title,
+            status=status,
+            data_categories=categories,
+            **{
+                "jurisdictions-0-code": code,
+                "jurisdictions-1-code": None,
+                "jurisdictions-1-people": None,
+            },
+        )
         references.append(reference_from(client.post("/incidents/new", data=data)))
     return references
 
 
 def _rows(client, **args) -> list[str]:
     page = client.get("/incidents/", query_string=args).data.decode()
-    return [title for title in ("Phishing at payroll", "LiteLLM supply chain", "Lost laptop") if title in page]
+    return [
+        title
+        for title in ("Phishing at payroll", "LiteLLM supply chain", "Lost laptop")
+        if title in page
+    ]
 
 
 def test_search_matches_title_and_reference(client, three_incidents):
@@ -46,15 +57,27 @@ def test_filters_by_status_category_and_jurisdiction(client, app, three_incident
     assert _rows(client, status="closed") == ["Lost laptop"]
     assert _rows(client, category=code) == ["Lost laptop"]
     assert _rows(client, jurisdiction="us-ca") == ["LiteLLM supply chain"]
-    assert _rows(client, status="nonsense") == ["Phishing at payroll", "LiteLLM supply chain", "Lost laptop"]
+    assert _rows(client, status="nonsense") == [
+        "Phishing at payroll",
+        "LiteLLM supply chain",
+        "Lost laptop",
+    ]
 
 
 def test_sorting_by_title_both_ways(client, three_incidents):
-    ascending = client.get("/incidents/", query_string={"sort": "title", "order": "asc"}).data.decode()
-    positions = [ascending.index(t) for t in ("LiteLLM supply chain", "Lost laptop", "Phishing at payroll")]
+    ascending = client.get(
+        "/incidents/", query_string={"sort": "title", "order": "asc"}
+    ).data.decode()
+    positions = [
+        ascending.index(t) for t in ("LiteLLM supply chain", "Lost laptop", "Phishing at payroll")
+    ]
     assert positions == sorted(positions)
-    descending = client.get("/incidents/", query_string={"sort": "title", "order": "desc"}).data.decode()
-    positions = [descending.index(t) for t in ("Phishing at payroll", "Lost laptop", "LiteLLM supply chain")]
+    descending = client.get(
+        "/incidents/", query_string={"sort": "title", "order": "desc"}
+    ).data.decode()
+    positions = [
+        descending.index(t) for t in ("Phishing at payroll", "Lost laptop", "LiteLLM supply chain")
+    ]
     assert positions == sorted(positions)
 
 
@@ -66,5 +89,9 @@ def test_pagination(client, app, three_incidents):
     finally:
         app.config["INCIDENTS_PER_PAGE"] = 25
     assert len(first) == 2 and len(second) == 1
-    assert set(first) | set(second) == {"Phishing at payroll", "LiteLLM supply chain", "Lost laptop"}
+    assert set(first) | set(second) == {
+        "Phishing at payroll",
+        "LiteLLM supply chain",
+        "Lost laptop",
+    }
     assert _rows(client, page=99) == []

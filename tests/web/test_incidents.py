@@ -24,7 +24,9 @@ def test_new_incident_is_saved_with_all_its_parts(app, client, as_role):
         incident = get_incident(reference)
         assert incident.aware_at == datetime(2026, 3, 27, 16, 30, tzinfo=UTC)  # 17:30 CET
         assert {j.code: (j.people, j.records) for j in incident.jurisdictions} == {
-            "DE": (1200, 1500), "US-CA": (610, None)}  # fmt: skip
+            "DE": (1200, 1500),
+            "US-CA": (610, None),
+        }
         assert len(incident.data_categories) == 3
         assert incident.parties[0].package_url == "pkg:pypi/litellm@1.82.7"
         assert incident.malicious is True and incident.cross_border is None
@@ -42,7 +44,9 @@ def test_incident_page_shows_times_in_the_organization_zone_with_utc_on_hover(cl
 
 def test_wall_time_after_the_spring_change_is_read_in_summer_time(app, client, as_role):
     as_role("commander")
-    reference = reference_from(client.post("/incidents/new", data=incident_form(aware_at="2026-03-29 03:30")))
+    reference = reference_from(
+        client.post("/incidents/new", data=incident_form(aware_at="2026-03-29 03:30"))
+    )
     with app.app_context():
         assert get_incident(reference).aware_at == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 
@@ -102,7 +106,10 @@ def test_a_failed_create_does_not_use_up_a_reference_number(app, client, as_role
 def test_bad_edit_keeps_the_stored_values(app, client, as_role):
     as_role("commander")
     reference = reference_from(client.post("/incidents/new", data=incident_form()))
-    response = client.post(f"/incidents/{reference}/edit", data=incident_form(aware_at="2026-03-01 10:00", title="Changed"))
+    response = client.post(
+        f"/incidents/{reference}/edit",
+        data=incident_form(aware_at="2026-03-01 10:00", title="Changed"),
+    )
     assert b"awareness cannot be before detection" in response.data
     with app.app_context():
         incident = get_incident(reference)
@@ -127,21 +134,34 @@ def test_each_changed_field_gets_one_event_and_unchanged_fields_none(app, client
     client.post(f"/incidents/{reference}/edit", data=incident_form())
     client.post(
         f"/incidents/{reference}/edit",
-        data=incident_form(**{"status": "contained", "jurisdictions-1-code": "FR", "data_categories": ["2"]}),
+        data=incident_form(
+            **{"status": "contained", "jurisdictions-1-code": "FR", "data_categories": ["2"]}
+        ),
     )
     with app.app_context():
         texts = [event.text for event in get_incident(reference).events if event.kind == "edited"]
     assert len(texts) == 3
     assert texts[0].startswith('status changed from "open" to "contained"')
-    assert any(t.startswith("jurisdictions changed from DE (1200 people, 1500 records); US-CA (610 people)") for t in texts)
+    assert any(
+        t.startswith(
+            "jurisdictions changed from DE (1200 people, 1500 records); US-CA (610 people)"
+        )
+        for t in texts
+    )
     assert any(t.startswith("data categories changed from (none) to") for t in texts)
 
 
 def test_removing_and_readding_a_jurisdiction_code_in_one_edit_works(app, client, as_role):
     as_role("dpo")
     reference = reference_from(client.post("/incidents/new", data=incident_form()))
-    data = incident_form(**{"jurisdictions-0-code": "US-CA", "jurisdictions-0-people": "700",
-                            "jurisdictions-1-code": "DE", "jurisdictions-1-people": "1300"})  # fmt: skip
+    data = incident_form(
+        **{
+            "jurisdictions-0-code": "US-CA",
+            "jurisdictions-0-people": "700",
+            "jurisdictions-1-code": "DE",
+            "jurisdictions-1-people": "1300",
+        }
+    )
     assert client.post(f"/incidents/{reference}/edit", data=data).status_code == 302
     with app.app_context():
         rows = {j.code: j.people for j in get_incident(reference).jurisdictions}
@@ -151,7 +171,10 @@ def test_removing_and_readding_a_jurisdiction_code_in_one_edit_works(app, client
 def test_manual_timeline_note_is_recorded_at_the_given_time(app, client, as_role):
     as_role("commander")
     reference = reference_from(client.post("/incidents/new", data=incident_form()))
-    response = client.post(f"/incidents/{reference}/notes", data={"occurred_at": "2026-03-26 08:05", "text": "SOC alert"})
+    response = client.post(
+        f"/incidents/{reference}/notes",
+        data={"occurred_at": "2026-03-26 08:05", "text": "SOC alert"},
+    )
     assert response.status_code == 302
     with app.app_context():
         note = get_incident(reference).events[-1]
@@ -162,7 +185,9 @@ def test_manual_timeline_note_is_recorded_at_the_given_time(app, client, as_role
 def test_timeline_note_with_bad_time_is_refused(app, client, as_role):
     as_role("commander")
     reference = reference_from(client.post("/incidents/new", data=incident_form()))
-    response = client.post(f"/incidents/{reference}/notes", data={"occurred_at": "yesterday", "text": "x"})
+    response = client.post(
+        f"/incidents/{reference}/notes", data={"occurred_at": "yesterday", "text": "x"}
+    )
     assert response.status_code == 422
     with app.app_context():
         assert len(get_incident(reference).events) == 1
@@ -191,13 +216,18 @@ def test_owner_is_chosen_among_editors_and_a_change_is_recorded(app, client, as_
     make_user("viewer")
     page = client.get("/incidents/new").data.decode()
     assert "commander@example.org (commander)" in page and "viewer@example.org" not in page
-    reference = reference_from(client.post("/incidents/new", data=incident_form(owner_id=str(user.id))))
+    reference = reference_from(
+        client.post("/incidents/new", data=incident_form(owner_id=str(user.id)))
+    )
     client.post(f"/incidents/{reference}/edit", data=incident_form(owner_id=str(commander.id)))
     with app.app_context():
         incident = get_incident(reference)
         assert incident.owner_id == commander.id
         edits = [event for event in incident.events if event.kind == "edited"]
-        assert edits[-1].text == f'owner changed from "{user.email}" to "{commander.email}" by {user.email}'
+        assert (
+            edits[-1].text
+            == f'owner changed from "{user.email}" to "{commander.email}" by {user.email}'
+        )
 
 
 def test_owner_must_be_one_of_the_offered_users(app, client, as_role):

@@ -41,16 +41,23 @@ def file(client, row, when: str, **extra):
 def test_recording_an_incident_starts_every_clock_it_should(app, incident):
     found = rows(app, incident)
     assert set(found) == {
-        "gdpr.sa_notification:DE", "gdpr.data_subject_notice:EU", "nis2.early_warning:DE",
-        "nis2.incident_notification:DE", "nis2.final_report:DE", "us-ca.individual_notice:US-CA",
+        "gdpr.sa_notification:DE",
+        "gdpr.data_subject_notice:EU",
+        "nis2.early_warning:DE",
+        "nis2.incident_notification:DE",
+        "nis2.final_report:DE",
+        "us-ca.individual_notice:US-CA",
         "us-ca.attorney_general:US-CA",
-    }  # fmt: skip
+    }
     assert found["gdpr.sa_notification:DE"].due_at == AWARE + timedelta(hours=72)
     assert found["nis2.early_warning:DE"].due_at == AWARE + timedelta(hours=24)
     assert found["nis2.final_report:DE"].status == "awaiting_anchor"
     assert found["gdpr.data_subject_notice:EU"].status == "no_fixed_deadline"
     california = found["us-ca.individual_notice:US-CA"]
-    assert (california.status, california.starts_when) == ("awaiting_anchor", "starts when the discovery time is recorded")
+    assert (california.status, california.starts_when) == (
+        "awaiting_anchor",
+        "starts when the discovery time is recorded",
+    )
 
 
 def test_changing_awareness_moves_open_deadlines_and_says_why(app, client, incident):
@@ -68,7 +75,9 @@ def test_saving_without_changes_moves_nothing_and_adds_no_event(app, client, inc
     before = rows(app, incident)
     client.post(f"/incidents/{incident}/edit", data=incident_form())
     after = rows(app, incident)
-    assert {k: (r.id, r.due_at, r.status) for k, r in before.items()} == {k: (r.id, r.due_at, r.status) for k, r in after.items()}
+    assert {k: (r.id, r.due_at, r.status) for k, r in before.items()} == {
+        k: (r.id, r.due_at, r.status) for k, r in after.items()
+    }
     assert events(app, incident, "deadline") == []
 
 
@@ -80,21 +89,31 @@ def test_a_filed_obligation_never_moves(app, client, incident):
     assert (after.status, after.due_at) == ("submitted", early.due_at)
 
 
-def test_final_report_waits_for_the_incident_notification_then_runs_one_month(app, client, incident):
+def test_final_report_waits_for_the_incident_notification_then_runs_one_month(
+    app, client, incident
+):
     notification = rows(app, incident)["nis2.incident_notification:DE"]
     file(client, notification, "2026-03-29 10:00")  # CEST
     final = rows(app, incident)["nis2.final_report:DE"]
     assert (final.status, final.due_at) == ("open", datetime(2026, 4, 29, 8, 0, tzinfo=UTC))
     assert final.anchor == "nis2.incident_notification"
-    assert any(text.startswith("NIS2 final report (DE) moved from no date (awaiting its anchor) to 2026-04-29 10:00 CEST")
-               for text in events(app, incident, "deadline"))
+    assert any(
+        text.startswith(
+            "NIS2 final report (DE) moved from no date (awaiting its anchor) "
+            "to 2026-04-29 10:00 CEST"
+        )
+        for text in events(app, incident, "deadline")
+    )
 
 
 def test_late_filing_needs_reasons_and_lateness_is_frozen(app, client, incident):
     early = rows(app, incident)["nis2.early_warning:DE"]
     refused = file(client, early, "2026-03-29 10:00")
     assert refused.status_code == 422
-    assert b"this filing is late (due 2026-03-28 17:30 CET): give the reasons for the delay" in refused.data
+    assert (
+        b"this filing is late (due 2026-03-28 17:30 CET): give the reasons for the delay"
+        in refused.data
+    )
     assert rows(app, incident)["nis2.early_warning:DE"].status == "open"
     accepted = file(client, early, "2026-03-29 10:00", delay_reasons="The CSIRT portal was down.")
     assert accepted.status_code == 302
@@ -118,7 +137,9 @@ def test_a_correction_replaces_the_anchor_of_dependent_clocks(app, client, incid
     with app.app_context():
         first = db.session.get(Obligation, notification.id).filings[0].id
     file(client, notification, "2026-03-29 11:30", corrects=str(first))
-    assert rows(app, incident)["nis2.final_report:DE"].due_at == datetime(2026, 4, 29, 9, 30, tzinfo=UTC)
+    assert rows(app, incident)["nis2.final_report:DE"].due_at == datetime(
+        2026, 4, 29, 9, 30, tzinfo=UTC
+    )
 
 
 def test_not_required_needs_a_dpo_or_admin_and_a_rationale(app, client, incident, make_user, login):
@@ -126,30 +147,49 @@ def test_not_required_needs_a_dpo_or_admin_and_a_rationale(app, client, incident
     short = client.post(f"/obligations/{row.id}/decision", data={"rationale": "encrypted"})
     assert short.status_code == 422
     rationale = "Data was encrypted with a key that was not compromised (Art. 34(3)(a))."
-    assert client.post(f"/obligations/{row.id}/decision", data={"rationale": rationale}).status_code == 302
+    assert (
+        client.post(f"/obligations/{row.id}/decision", data={"rationale": rationale}).status_code
+        == 302
+    )
     decided = rows(app, incident)["gdpr.data_subject_notice:EU"]
     assert (decided.status, decided.reason) == ("not_required", rationale)
     assert any(rationale in text for text in events(app, incident, "decision"))
     login(make_user("commander"))
     other = rows(app, incident)["gdpr.sa_notification:DE"]
-    assert client.post(f"/obligations/{other.id}/decision", data={"rationale": rationale}).status_code == 403
+    assert (
+        client.post(f"/obligations/{other.id}/decision", data={"rationale": rationale}).status_code
+        == 403
+    )
 
 
 def test_a_rule_that_no_longer_applies_stays_visible_with_the_reason(app, client, incident):
     client.post(f"/incidents/{incident}/edit", data=incident_form(gdpr_risk="unlikely"))
     found = rows(app, incident)
     assert found["gdpr.sa_notification:DE"].status == "no_longer_applicable"
-    assert found["gdpr.sa_notification:DE"].reason == "The rule no longer applies because the GDPR risk changed."
+    assert (
+        found["gdpr.sa_notification:DE"].reason
+        == "The rule no longer applies because the GDPR risk changed."
+    )
     client.post(f"/incidents/{incident}/edit", data=incident_form(gdpr_risk="risk"))
     assert rows(app, incident)["gdpr.sa_notification:DE"].status == "open"
     title = rows(app, incident)["gdpr.sa_notification:DE"].title
-    assert f"{title} (DE) applies again because the GDPR risk changed" in events(app, incident, "deadline")
+    assert f"{title} (DE) applies again because the GDPR risk changed" in events(
+        app, incident, "deadline"
+    )
 
 
 def test_organization_change_regenerates_open_incidents(app, client, incident, make_user, login):
     login(make_user("admin"))
-    profile = {"name": "Example GmbH", "country": "DE", "timezone": "Europe/Berlin", "gdpr_role": "controller",
-               "eu_main_establishment": "DE", "nis2": "", "dora": "", "hipaa": ""}  # fmt: skip
+    profile = {
+        "name": "Example GmbH",
+        "country": "DE",
+        "timezone": "Europe/Berlin",
+        "gdpr_role": "controller",
+        "eu_main_establishment": "DE",
+        "nis2": "",
+        "dora": "",
+        "hipaa": "",
+    }
     assert client.post("/organization/", data=profile).status_code == 302
     found = rows(app, incident)
     assert found["nis2.early_warning:DE"].status == "no_longer_applicable"
@@ -168,11 +208,15 @@ def test_not_assessed_nis2_significance_keeps_the_clock_running(app, incident):
 def test_regeneration_is_idempotent(app, incident):
     with app.app_context():
         incident_row = get_incident(incident)
-        before = db.session.execute(db.select(db.func.count()).select_from(TimelineEvent)).scalar_one()
+        before = db.session.execute(
+            db.select(db.func.count()).select_from(TimelineEvent)
+        ).scalar_one()
         regenerate(incident_row, db.session.get(Organization, 1), None, "because nothing changed")
         regenerate(incident_row, db.session.get(Organization, 1), None, "because nothing changed")
         db.session.commit()
-        after = db.session.execute(db.select(db.func.count()).select_from(TimelineEvent)).scalar_one()
+        after = db.session.execute(
+            db.select(db.func.count()).select_from(TimelineEvent)
+        ).scalar_one()
         assert after == before
         assert len(get_incident(incident).obligations) == 7
 
@@ -180,9 +224,17 @@ def test_regeneration_is_idempotent(app, incident):
 def test_one_row_per_incident_rule_and_jurisdiction(app, incident):
     with app.app_context():
         existing = get_incident(incident).obligations[0]
-        duplicate = Obligation(incident_id=existing.incident_id, rule_id=existing.rule_id,
-                               jurisdiction=existing.jurisdiction, regime="gdpr", title="t", recipient="r",
-                               basis="b", anchor="aware_at", status="open")  # fmt: skip
+        duplicate = Obligation(
+            incident_id=existing.incident_id,
+            rule_id=existing.rule_id,
+            jurisdiction=existing.jurisdiction,
+            regime="gdpr",
+            title="t",
+            recipient="r",
+            basis="b",
+            anchor="aware_at",
+            status="open",
+        )
         db.session.add(duplicate)
         with pytest.raises(IntegrityError):
             db.session.commit()

@@ -6,11 +6,21 @@ from incident_tracker.extensions import db
 from incident_tracker.models import Organization
 
 VALID = {
-    "name": "Example SE", "country": "BE", "timezone": "Europe/Brussels", "gdpr_role": "processor",
-    "eu_main_establishment": "", "nis2": "important", "nis2_sector": "Cloud computing",
-    "trust_service_provider": "y", "dora": "", "sec_registrant": "y", "hipaa": "business_associate",
-    "dpo_name": "Jan Peeters", "dpo_email": "dpo@example.be", "dpo_phone": "+32 2 555 01 00",
-}  # fmt: skip
+    "name": "Example SE",
+    "country": "BE",
+    "timezone": "Europe/Brussels",
+    "gdpr_role": "processor",
+    "eu_main_establishment": "",
+    "nis2": "important",
+    "nis2_sector": "Cloud computing",
+    "trust_service_provider": "y",
+    "dora": "",
+    "sec_registrant": "y",
+    "hipaa": "business_associate",
+    "dpo_name": "Jan Peeters",
+    "dpo_email": "dpo@example.be",
+    "dpo_phone": "+32 2 555 01 00",
+}
 
 
 def test_profile_is_created_then_updated(app, client, make_user, login):
@@ -39,7 +49,9 @@ def test_profile_is_created_then_updated(app, client, make_user, login):
         ("name", "", "This field is required"),
     ],
 )
-def test_invalid_profile_is_refused_with_a_message(app, client, make_user, login, field, value, message):
+def test_invalid_profile_is_refused_with_a_message(
+    app, client, make_user, login, field, value, message
+):
     login(make_user("dpo"))
     response = client.post("/organization/", data={**VALID, field: value})
     assert response.status_code == 200
