@@ -11,6 +11,7 @@ PORT ?= 5000
 run: setup
 	$(BIN)/incident-tracker db upgrade
 	$(BIN)/incident-tracker sync-obligations
+	$(BIN)/incident-tracker sync-templates
 	$(BIN)/incident-tracker demo
 	@echo "incident_tracker is served on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/incident-tracker run --host $(HOST) --port $(PORT)

@@ -4,7 +4,18 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, cli, dashboard, filters, incidents, obligations, organization, security
+from . import (
+    auth,
+    cli,
+    dashboard,
+    documents_views,
+    filters,
+    incidents,
+    letters,
+    obligations,
+    organization,
+    security,
+)
 from .config import (
     ENV_PREFIX,
     Defaults,
@@ -49,5 +60,5 @@ def _init_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     for module in (filters, security, cli, auth):
         module.init_app(app)
-    for module in (auth, dashboard, incidents, obligations, organization):
+    for module in (auth, dashboard, documents_views, incidents, letters, obligations, organization):
         app.register_blueprint(module.bp)

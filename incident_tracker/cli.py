@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from . import demo
+from .documents import catalogue
 from .extensions import db
 from .facts_document import deadlines
 from .models import ROLES, Incident, Organization, User, utcnow
@@ -29,7 +30,7 @@ def main():
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_user, demo_command, sync_obligations):
+    for command in (create_user, demo_command, sync_obligations, sync_templates):
         app.cli.add_command(command)
 
 
@@ -120,3 +121,12 @@ main.add_command(run_command)
 main.add_command(deadlines)
 main.add_command(shell_command)
 main.add_command(routes_command)
+
+
+@click.command("sync-templates")
+@with_appcontext
+def sync_templates() -> None:
+    """Load the shipped letter templates; a changed file becomes a new revision."""
+    changed = catalogue.sync_shipped()
+    db.session.commit()
+    click.echo(f"Shipped templates are up to date ({changed} added or changed).")

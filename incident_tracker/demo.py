@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from . import timeline
+from .documents import catalogue
 from .extensions import db
 from .filings import Submission, record_filing
 from .models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, Organization, User
@@ -159,6 +160,7 @@ def load(now: datetime) -> tuple[bool, tuple[str, str] | None]:
     """Load the demo unless it exists; return (created, (e-mail, password) or None)."""
     if db.session.get(Organization, 1) is not None:
         return False, _saved_login()
+    catalogue.sync_shipped()
     password = secrets.token_urlsafe(12)
     users = [_user(role, password) for role in ROLE_USERS]
     organization = _organization()

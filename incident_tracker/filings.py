@@ -19,6 +19,7 @@ class Submission:
     note: str = ""
     delay_reasons: str = ""
     corrects_id: int | None = None
+    document_id: int | None = None
 
 
 def is_late(row: Obligation, submitted_at: datetime) -> bool:
@@ -38,6 +39,7 @@ def record_filing(
         note=submission.note.strip(),
         delay_reasons=submission.delay_reasons.strip(),
         corrects_id=submission.corrects_id,
+        document_id=submission.document_id,
         filed_by=actor,
     )
     row.filings.append(filing)

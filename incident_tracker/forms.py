@@ -283,6 +283,7 @@ class FilingForm(FlaskForm):
     note = TextAreaField("Note", validators=[Length(max=LONG_TEXT)])
     delay_reasons = TextAreaField("Reasons for the delay", validators=[Length(max=LONG_TEXT)])
     corrects = SelectField("Corrects an earlier filing", coerce=_optional_int, validate_choice=True)
+    document = SelectField("Document sent", coerce=_optional_int, validate_choice=True)
     submit = SubmitField("Record filing")
 
 
@@ -294,3 +295,30 @@ class DecisionForm(FlaskForm):
         validators=[DataRequired(), Length(min=20, max=LONG_TEXT)],
     )
     submit = SubmitField("Decide: not required")
+
+
+class TemplateForm(FlaskForm):
+    """Edit a staff copy of a letter template; every save is a new revision."""
+
+    body = TextAreaField("Template", validators=[DataRequired(), Length(max=200_000)])
+    note = StringField("What changed", validators=[Length(max=300)])
+    submit = SubmitField("Save as a new revision")
+
+
+class CopyForm(FlaskForm):
+    name = StringField("Name of the copy", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Copy to edit")
+
+
+class DocumentForm(FlaskForm):
+    """Draft a document for an obligation from a template."""
+
+    template = SelectField("Template", coerce=int, validate_choice=True)
+    delay_reasons = TextAreaField(
+        "Reasons for the delay (if late)", validators=[Length(max=LONG_TEXT)]
+    )
+    additional_information = TextAreaField(
+        "Additional information", validators=[Length(max=LONG_TEXT)]
+    )
+    preview = SubmitField("Preview PDF")
+    generate = SubmitField("Generate and archive")

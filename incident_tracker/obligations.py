@@ -43,6 +43,7 @@ def file(obligation_id: int):
         note=form.note.data or "",
         delay_reasons=form.delay_reasons.data or "",
         corrects_id=form.corrects.data,
+        document_id=form.document.data,
     )
     filing = record_filing(row, submission, _me(), profile.current())
     late = " It was late; the reasons for the delay are recorded." if filing.late else ""
@@ -78,6 +79,8 @@ def _filing_form(row: Obligation) -> FilingForm:
     tz = zone(profile.timezone_name())
     earlier = [(f.id, f"Filing of {display(f.submitted_at, tz)}") for f in row.effective_filings()]
     form.corrects.choices = choices([("", "No: a new submission"), *earlier])
+    documents = [(d.id, f"{d.title} ({display(d.generated_at, tz)})") for d in row.documents]
+    form.document.choices = choices([("", "None recorded"), *documents])
     return form
 
 

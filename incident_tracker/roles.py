@@ -2,13 +2,14 @@
 
 import functools
 
-from flask import abort
+from flask import abort, has_request_context
 from flask_login import current_user, login_required
 
 INCIDENT_EDITORS = ("admin", "dpo", "commander")
 PROFILE_EDITORS = ("admin", "dpo")
 FILERS = ("admin", "dpo", "commander", "legal")
 DECIDERS = ("admin", "dpo")
+TEMPLATE_EDITORS = ("admin", "dpo", "legal")
 
 
 def role_required(*roles: str):
@@ -28,5 +29,5 @@ def role_required(*roles: str):
 
 
 def may(roles: tuple[str, ...]) -> bool:
-    """Tell whether the logged-in user has one of the roles."""
-    return current_user.is_authenticated and current_user.role in roles
+    """Tell whether the logged-in user has one of the roles (never outside a request)."""
+    return has_request_context() and current_user.is_authenticated and current_user.role in roles

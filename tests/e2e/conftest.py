@@ -30,6 +30,7 @@ USERS = {
     "commander": "commander@example.org",
     "viewer": "viewer@example.org",
     "dpo": "dpo@example.org",
+    "legal": "legal@example.org",
 }
 
 

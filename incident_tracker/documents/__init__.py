@@ -1,0 +1,1 @@
+"""Letters and reports: the sandbox for staff-edited templates, their context, and PDF rendering."""

@@ -1,0 +1,110 @@
+"""Staff-edited letter templates: checked before they are saved, rendered only in a sandbox.
+
+The environment is an ImmutableSandboxedEnvironment with autoescaping and StrictUndefined, no
+loader (so no include, import or extends), no globals, and a plain-dict context: a template can
+neither read files nor reach the application's objects, and a typo is an error, never a blank in
+a legal letter.
+"""
+
+import sys
+from collections.abc import Mapping
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+FORBIDDEN_NAMES = frozenset(
+    {"self", "config", "request", "session", "g", "loop", "varargs", "kwargs"}
+)
+FORBIDDEN_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+
+
+class TemplateProblem(ValueError):
+    """A template that cannot be saved or rendered, with the line where known."""
+
+
+def _environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        autoescape=True,  # from_string templates are not covered by select_autoescape
+        undefined=StrictUndefined,
+        loader=None,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.clear()  # no range, lipsum, cycler, joiner, namespace, dict
+    env.filters.pop("attr")  # attribute access by name is all it adds; the context is plain dicts
+    return env
+
+
+ENV = _environment()
+
+
+def problems(source: str, known: Mapping[str, object]) -> list[str]:
+    """Everything wrong with a template before it is saved: syntax, tags, unknown names."""
+    try:
+        tree = ENV.parse(source)
+    except TemplateSyntaxError as error:
+        return [f"line {error.lineno}: {error.message}"]
+    found = [
+        f"line {n.lineno}: {type(n).__name__.lower()} is not allowed in letters"
+        for n in tree.find_all(FORBIDDEN_TAGS)
+    ]
+    found += [
+        f"line {n.lineno}: unknown filter {n.name!r}"
+        for n in tree.find_all(nodes.Filter)
+        if n.name not in ENV.filters
+    ]
+    found += _name_problems(tree, known)
+    found += _attribute_problems(tree, known)
+    return found
+
+
+def _name_problems(tree: nodes.Template, known: Mapping[str, object]) -> list[str]:
+    assigned = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
+    return [
+        f"line {node.lineno}: unknown variable {node.name!r}"
+        for node in tree.find_all(nodes.Name)
+        if node.ctx == "load"
+        and (node.name in FORBIDDEN_NAMES or node.name not in known and node.name not in assigned)
+    ]
+
+
+def _attribute_problems(tree: nodes.Template, known: Mapping[str, object]) -> list[str]:
+    found = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(name, str) and name.startswith("_"):
+            found.append(f"line {node.lineno}: {name!r} is not allowed")
+        elif isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
+            value = known.get(node.node.name)
+            if isinstance(value, Mapping) and node.attr not in value:
+                found.append(f"line {node.lineno}: unknown variable '{node.node.name}.{node.attr}'")
+    return found
+
+
+def render(source: str, context: Mapping[str, object]) -> Markup:
+    """Check, then render a staff template in the sandbox; errors become a TemplateProblem."""
+    found = problems(source, context)
+    if found:
+        raise TemplateProblem("; ".join(found))
+    try:
+        return Markup(ENV.from_string(source).render(dict(context)))
+    except TemplateError as error:
+        raise TemplateProblem(_with_line(error)) from None
+
+
+def _with_line(error: TemplateError) -> str:
+    line = getattr(error, "lineno", None) or _template_line()
+    message = getattr(error, "message", None) or str(error)
+    return f"line {line}: {message}" if line else message
+
+
+def _template_line() -> int | None:
+    """The template line of the error being handled (Jinja names template frames "<template>")."""
+    traceback = sys.exc_info()[2]
+    line = None
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == "<template>":
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
