@@ -2,9 +2,11 @@
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 
-from flask import render_template
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..config import resource_dir
 from .pdf import html_to_pdf
 from .sandbox import render
 
@@ -23,10 +25,19 @@ class Rendered:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
+@cache
+def _layouts() -> Environment:
+    """The trusted print layouts (templates/print/), independent of any request."""
+    return Environment(
+        loader=FileSystemLoader(resource_dir("templates") / "print"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+    )
+
+
 def render_document(source: str, context: dict, title: str) -> Rendered:
     """Sandbox the staff body, wrap it in the trusted print layout, and print it to PDF."""
     body = render(source, context)
-    html = render_template(
-        "print/letter.html", body=body, title=title, organization=context["organization"]
-    )
+    layout = _layouts().get_template("letter.html")
+    html = layout.render(body=body, title=title, organization=context["organization"])
     return Rendered(html=html, pdf=html_to_pdf(html))
