@@ -14,9 +14,11 @@ def _blueprint_modules() -> set[str]:
 
 
 def _local_imports(path: Path) -> set[str]:
+    """Modules of the top-level package that a file imports (relative imports that reach it)."""
+    depth = len(path.relative_to(PACKAGE).parts)  # 1 for incident_tracker/x.py, 2 for a subpackage
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
+        if isinstance(node, ast.ImportFrom) and node.level == depth:
             if node.module:
                 names.add(node.module.split(".")[0])
             else:

@@ -1,0 +1,70 @@
+"""Users and the organization profile."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .common import (
+    DORA_ENTITY_TYPES,
+    GDPR_ROLES,
+    HIPAA_ROLES,
+    NIS2_STATUSES,
+    ROLES,
+    enum_check,
+    utcnow,
+)
+
+
+class User(UserMixin, db.Model):
+    __table_args__ = (enum_check("role", ROLES, nullable=False),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Hash with scrypt (Werkzeug's default KDF)."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class Organization(db.Model):
+    """The reporting entity; one row (id 1)."""
+
+    __table_args__ = (
+        enum_check("gdpr_role", GDPR_ROLES),
+        enum_check("nis2", NIS2_STATUSES),
+        enum_check("dora", DORA_ENTITY_TYPES),
+        enum_check("hipaa", HIPAA_ROLES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64))
+    gdpr_role: Mapped[str | None] = mapped_column(String(20))
+    eu_main_establishment: Mapped[str | None] = mapped_column(String(2))
+    nis2: Mapped[str | None] = mapped_column(String(20))
+    nis2_sector: Mapped[str | None] = mapped_column(String(120))
+    trust_service_provider: Mapped[bool] = mapped_column(default=False)
+    dora: Mapped[str | None] = mapped_column(String(30))
+    dora_relief_withdrawn: Mapped[bool] = mapped_column(default=False)
+    sec_registrant: Mapped[bool] = mapped_column(default=False)
+    hipaa: Mapped[str | None] = mapped_column(String(30))
+    dpo_name: Mapped[str | None] = mapped_column(String(200))
+    dpo_email: Mapped[str | None] = mapped_column(String(254))
+    dpo_phone: Mapped[str | None] = mapped_column(String(50))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

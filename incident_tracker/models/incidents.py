@@ -1,0 +1,162 @@
+"""Incidents and what they touch: data categories, places, parties, and their timeline."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .accounts import User
+from .common import (
+    GDPR_RISKS,
+    INCIDENT_STATUSES,
+    PARTY_KINDS,
+    PARTY_ROLES,
+    SEVERITIES,
+    append_only,
+    enum_check,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from .obligations import Obligation
+
+
+class ReferenceCounter(db.Model):
+    """The last incident number given out in a year; incremented inside the creating transaction."""
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class DataCategory(db.Model):
+    """The controlled vocabulary of data categories (seeded by a migration)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(400), default="")
+    personal: Mapped[bool] = mapped_column(default=True)
+    special_category: Mapped[bool] = mapped_column(default=False)
+    phi: Mapped[bool] = mapped_column(default=False)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+incident_data_category = db.Table(
+    "incident_data_category",
+    db.Column("incident_id", ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("data_category_id", ForeignKey("data_category.id"), primary_key=True),
+)
+
+
+class Incident(db.Model):
+    __table_args__ = (
+        enum_check("status", INCIDENT_STATUSES, nullable=False),
+        enum_check("severity", SEVERITIES),
+        enum_check("gdpr_risk", GDPR_RISKS),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    severity: Mapped[str | None] = mapped_column(String(20))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    occurred_at: Mapped[datetime | None]
+    detected_at: Mapped[datetime | None]
+    aware_at: Mapped[datetime | None]
+    dora_classified_major_at: Mapped[datetime | None]
+    sec_materiality_determined_at: Mapped[datetime | None]
+    discovered_at: Mapped[datetime | None]
+    breach_determined_at: Mapped[datetime | None]
+    contained_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    personal_data_breach: Mapped[bool] = mapped_column(default=False)
+    phi_breach: Mapped[bool] = mapped_column(default=False)
+    malicious: Mapped[bool | None]
+    cross_border: Mapped[bool | None]
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    consequences: Mapped[str] = mapped_column(Text, default="")
+    measures_taken: Mapped[str] = mapped_column(Text, default="")
+    gdpr_risk: Mapped[str | None] = mapped_column(String(20))
+    gdpr_risk_rationale: Mapped[str] = mapped_column(Text, default="")
+    nis2_significant: Mapped[bool | None]
+    nis2_significance_rationale: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    owner: Mapped["User | None"] = relationship()
+    data_categories: Mapped[list[DataCategory]] = relationship(
+        secondary=incident_data_category, order_by=DataCategory.sort_order
+    )
+    jurisdictions: Mapped[list["AffectedJurisdiction"]] = relationship(
+        back_populates="incident",
+        cascade="all, delete-orphan",
+        order_by="AffectedJurisdiction.code",
+    )
+    parties: Mapped[list["IncidentParty"]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", order_by="IncidentParty.id"
+    )
+    events: Mapped[list["TimelineEvent"]] = relationship(
+        back_populates="incident", order_by="TimelineEvent.id"
+    )
+    obligations: Mapped[list["Obligation"]] = relationship(
+        back_populates="incident", order_by="Obligation.id"
+    )
+
+
+class AffectedJurisdiction(db.Model):
+    """Who is affected where: an ISO 3166-1 country or a US-XX state, with approximate counts."""
+
+    __table_args__ = (
+        UniqueConstraint("incident_id", "code"),
+        CheckConstraint("people >= 0", name="people_not_negative"),
+        CheckConstraint("records IS NULL OR records >= 0", name="records_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(6), index=True)
+    people: Mapped[int] = mapped_column(default=0)
+    records: Mapped[int | None]
+
+    incident: Mapped[Incident] = relationship(back_populates="jurisdictions")
+
+
+class IncidentParty(db.Model):
+    """A vendor, processor, customer, authority or software component involved in an incident."""
+
+    __table_args__ = (
+        enum_check("kind", PARTY_KINDS, nullable=False),
+        enum_check("role", PARTY_ROLES, nullable=False),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(30))
+    package_url: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str] = mapped_column(String(1000), default="")
+
+    incident: Mapped[Incident] = relationship(back_populates="parties")
+
+
+class TimelineEvent(db.Model):
+    """An append-only entry in an incident's history."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    occurred_at: Mapped[datetime]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+
+    incident: Mapped[Incident] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+append_only(TimelineEvent)
