@@ -5,6 +5,8 @@ from pathlib import Path
 from flask import Flask
 
 from . import (
+    audit,
+    audit_log,
     auth,
     cli,
     dashboard,
@@ -58,7 +60,17 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
-    for module in (filters, security, cli, auth):
+    for module in (audit, filters, security, cli, auth):
         module.init_app(app)
-    for module in (auth, dashboard, documents_views, incidents, letters, obligations, organization):
+    blueprints = (
+        audit_log,
+        auth,
+        dashboard,
+        documents_views,
+        incidents,
+        letters,
+        obligations,
+        organization,
+    )
+    for module in blueprints:
         app.register_blueprint(module.bp)

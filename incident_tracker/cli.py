@@ -6,9 +6,9 @@ import sys
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
-from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, routes_command, shell_command, with_appcontext
 
-from . import demo
+from . import audit, demo
 from .documents import catalogue
 from .extensions import db
 from .facts_document import deadlines
@@ -30,7 +30,7 @@ def main():
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_user, demo_command, sync_obligations, sync_templates):
+    for command in (create_user, demo_command, sync_obligations, sync_templates, audit_group):
         app.cli.add_command(command)
 
 
@@ -130,3 +130,16 @@ def sync_templates() -> None:
     changed = catalogue.sync_shipped()
     db.session.commit()
     click.echo(f"Shipped templates are up to date ({changed} added or changed).")
+
+
+audit_group = AppGroup("audit", help="The tamper-evident audit trail.")
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; name the first altered, inserted or deleted row (exit 1)."""
+    verdict = audit.verify()
+    if not verdict.intact:
+        click.echo(f"AUDIT CHAIN BROKEN: {verdict.message}", err=True)
+        sys.exit(1)
+    click.echo(verdict.message)

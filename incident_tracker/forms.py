@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from . import codes
 from .fields import (
@@ -67,7 +67,23 @@ class PostForm(FlaskForm):
     """An empty form: a CSRF token for buttons that POST (logout)."""
 
 
-class OrganizationForm(FlaskForm):
+class VersionedForm(FlaskForm):
+    """A form for a row that others may save meanwhile: it carries the version it was read at."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    loaded_at = StringField(widget=HiddenInput(), validators=[Length(max=40)])
+
+    def submitted_version(self) -> int | None:
+        """The version the browser sent back; a form without one is treated as stale."""
+        return self.version.data if self.version.raw_data else None
+
+    def mark_current(self, version: int, loaded_at: str) -> None:
+        """Make the form carry this version (after a conflict, the user saves over it knowingly)."""
+        self.version.data, self.version.raw_data = version, [str(version)]
+        self.loaded_at.data, self.loaded_at.raw_data = loaded_at, [loaded_at]
+
+
+class OrganizationForm(VersionedForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     country = CountryField("Country of establishment", validators=[DataRequired()])
     timezone = StringField(
@@ -147,7 +163,7 @@ class CheckboxListField(SelectMultipleField):
 TRI_STATE = choices([("", "Not yet assessed"), ("yes", "Yes"), ("no", "No")])
 
 
-class IncidentForm(FlaskForm):
+class IncidentForm(VersionedForm):
     """Every field of an incident; the instants are read in the organization's timezone."""
 
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import profile, timeline
+from . import audit, profile, timeline, versions
 from .core import engine
 from .core.regimes import REGIME_NAMES
 from .extensions import db
@@ -80,22 +80,41 @@ def show(reference: str):
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
 @role_required(*INCIDENT_EDITORS)
 def edit(reference: str):
-    """Edit an incident; every change is added to its timeline."""
-    incident = _get(reference, for_update=True)
+    """Edit an incident; every change goes to its timeline, and a stale form never overwrites."""
+    incident = _get(reference)
     form = _form(data=_form_data(incident))
-    if form.validate_on_submit():
-        org = profile.current()
-        before = timeline.snapshot(incident, SCALAR_FIELDS)
-        _apply(form, incident)
-        after = timeline.snapshot(incident, SCALAR_FIELDS)
-        sentences = timeline.changes(before, after, zone(org.timezone), current_user)
-        for sentence in sentences:
-            timeline.record(incident, "edited", sentence, current_user)
-        regenerate(incident, org, current_user, timeline.because(before, after))
-        db.session.commit()
-        flash(f"Saved {incident.reference}: {len(sentences)} change(s).", "success")
-        return redirect(url_for("incidents.show", reference=incident.reference))
-    return render_template("incidents/form.html", form=form, incident=incident)
+    if not form.validate_on_submit():
+        return render_template("incidents/form.html", form=form, incident=incident)
+    if not versions.claim(Incident, incident.id, form.submitted_version()):
+        return _conflict(incident, form)
+    org = profile.current()
+    before = timeline.snapshot(incident, SCALAR_FIELDS)
+    _apply(form, incident)
+    after = timeline.snapshot(incident, SCALAR_FIELDS)
+    sentences = timeline.changes(before, after, zone(org.timezone), current_user)
+    for sentence in sentences:
+        timeline.record(incident, "edited", sentence, current_user)
+    regenerate(incident, org, current_user, timeline.because(before, after))
+    db.session.commit()
+    flash(f"Saved {incident.reference}: {len(sentences)} change(s).", "success")
+    return redirect(url_for("incidents.show", reference=incident.reference))
+
+
+def _conflict(incident: Incident, form: IncidentForm):
+    """Someone saved first: show what they changed, keep this user's input, let them save again."""
+    db.session.refresh(incident)
+    since = versions.loaded_at(form.loaded_at.data)
+    meanwhile = [
+        event
+        for event in incident.events
+        if event.kind in ("edited", "deadline", "filing", "decision")
+        and (since is None or event.recorded_at > since)
+    ]
+    form.mark_current(incident.version, versions.stamp())
+    page = render_template(
+        "incidents/form.html", form=form, incident=incident, meanwhile=meanwhile, conflict=True
+    )
+    return page, 409
 
 
 @bp.post("/<reference>/notes")
@@ -123,6 +142,7 @@ def _show_page(incident: Incident, note_form: NoteForm) -> str:
         note_form=note_form,
         missing=missing,
         obligation_groups=_by_regime(incident.obligations),
+        audit_events=audit.history(incident_id=incident.id),
     )
 
 
@@ -185,7 +205,7 @@ def _blank_rows() -> dict:
 
 def _form_data(incident: Incident) -> dict:
     data = {name: getattr(incident, name) for name in SCALAR_FIELDS}
-    data.update(tri_state_data(incident))
+    data.update(tri_state_data(incident), version=incident.version, loaded_at=versions.stamp())
     data["severity"] = incident.severity or ""
     data["gdpr_risk"] = incident.gdpr_risk or ""
     data["data_categories"] = [category.id for category in incident.data_categories]

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from . import profile
+from . import audit, profile, versions
 from .extensions import db
 from .forms import OrganizationForm
 from .models import Organization
@@ -35,18 +35,34 @@ OPTIONAL_CHOICES = ("eu_main_establishment", "nis2", "dora", "hipaa")
 @bp.route("/", methods=["GET", "POST"])
 @role_required(*PROFILE_EDITORS)
 def edit():
-    """Show and edit the organization profile."""
+    """Show and edit the organization profile; a stale form never overwrites a newer save."""
     organization = profile.current()
-    form = OrganizationForm(obj=organization)
-    if form.validate_on_submit():
-        if organization is None:
-            organization = Organization(id=1)
-            db.session.add(organization)
-        for name in PROFILE_FIELDS:
-            value = form[name].data
-            setattr(organization, name, (value or None) if name in OPTIONAL_CHOICES else value)
-        regenerate_all(organization, current_user, "because the organization profile changed")
-        db.session.commit()
-        flash("Organization profile saved.", "success")
-        return redirect(url_for("organization.edit"))
-    return render_template("organization/edit.html", form=form, organization=organization)
+    form = OrganizationForm(obj=organization, loaded_at=versions.stamp())
+    if not form.validate_on_submit():
+        return render_template("organization/edit.html", form=form, organization=organization)
+    if organization is None:
+        organization = Organization(id=1)
+        db.session.add(organization)
+    elif not versions.claim(Organization, 1, form.submitted_version()):
+        return _conflict(organization, form)
+    for name in PROFILE_FIELDS:
+        value = form[name].data
+        setattr(organization, name, (value or None) if name in OPTIONAL_CHOICES else value)
+    regenerate_all(organization, current_user, "because the organization profile changed")
+    db.session.commit()
+    flash("Organization profile saved.", "success")
+    return redirect(url_for("organization.edit"))
+
+
+def _conflict(organization: Organization, form: OrganizationForm):
+    """Someone saved first: show their changes, keep this user's input, let them save again."""
+    db.session.refresh(organization)
+    since = versions.loaded_at(form.loaded_at.data)
+    meanwhile = [
+        event for event in audit.history(entity="organization") if since is None or event.at > since
+    ]
+    form.mark_current(organization.version, versions.stamp())
+    page = render_template(
+        "organization/edit.html", form=form, organization=organization, meanwhile=meanwhile
+    )
+    return page, 409

@@ -16,7 +16,7 @@ from incident_tracker.models import Organization, User
 
 from .helpers import PASSWORD
 
-KEEP_TABLES = {"data_category", "alembic_version"}
+KEEP_TABLES = {"data_category", "alembic_version", "audit_head"}
 
 
 def database_url(tmp_path_factory) -> str:
@@ -98,6 +98,9 @@ def clean_tables() -> None:
         else:
             for table in tables:
                 connection.execute(table.delete())
+        connection.execute(
+            text("UPDATE audit_head SET last_id = 0, last_hash = :genesis"), {"genesis": "0" * 64}
+        )
 
 
 @pytest.fixture

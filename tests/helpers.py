@@ -50,3 +50,16 @@ def reference_from(response) -> str:
 
 def get_incident(reference: str) -> Incident:
     return db.session.execute(db.select(Incident).filter_by(reference=reference)).scalar_one()
+
+
+def edit_form(client, reference: str, **overrides) -> dict:
+    """An incident edit as a browser sends it: with the version and stamp of the edit page."""
+    return with_version(client, f"/incidents/{reference}/edit", incident_form(**overrides))
+
+
+def with_version(client, url: str, data: dict) -> dict:
+    """Add the hidden version and stamp of the form at url, as a browser would send them back."""
+    page = client.get(url).data.decode()
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    loaded_at = re.search(r'name="loaded_at" type="hidden" value="([^"]*)"', page).group(1)
+    return {**data, "version": version, "loaded_at": loaded_at}

@@ -1,6 +1,7 @@
 """ORM models: the register's rows. Instants are aware UTC (see db.UTCDateTime)."""
 
-from .accounts import Organization, User
+from .accounts import LoginAttempt, Organization, User
+from .audit import GENESIS, AuditEvent, AuditHead
 from .common import (
     DORA_ENTITY_TYPES,
     GDPR_RISKS,
@@ -39,6 +40,10 @@ __all__ = [
     "PARTY_ROLES",
     "ROLES",
     "SEVERITIES",
+    "GENESIS",
+    "AuditEvent",
+    "AuditHead",
+    "LoginAttempt",
     "AffectedJurisdiction",
     "DataCategory",
     "Document",

@@ -68,3 +68,13 @@ class Organization(db.Model):
     dpo_email: Mapped[str | None] = mapped_column(String(254))
     dpo_phone: Mapped[str | None] = mapped_column(String(50))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)  # bumped by every save; a stale form is refused
+
+
+class LoginAttempt(db.Model):
+    """A failed login, kept for throttling per account and per address (shared by all workers)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)

@@ -86,6 +86,7 @@ class Incident(db.Model):
     nis2_significance_rationale: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)  # bumped by every save; a stale form is refused
 
     owner: Mapped["User | None"] = relationship()
     data_categories: Mapped[list[DataCategory]] = relationship(

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from incident_tracker.models import utcnow
-from tests.helpers import incident_form, reference_from
+from tests.helpers import edit_form, incident_form, reference_from
 
 
 def _wall(delta: timedelta) -> str:
@@ -75,8 +75,13 @@ def test_closed_incidents_leave_the_dashboard(client, as_role):
     reference = _create(client, "Closing", -timedelta(hours=1))
     client.post(
         f"/incidents/{reference}/edit",
-        data=incident_form(
-            status="closed", aware_at=_wall(-timedelta(hours=1)), occurred_at=None, detected_at=None
+        data=edit_form(
+            client,
+            reference,
+            status="closed",
+            aware_at=_wall(-timedelta(hours=1)),
+            occurred_at=None,
+            detected_at=None,
         ),
     )
     assert reference not in client.get("/").data.decode().split('id="deadlines"')[1]

@@ -6,7 +6,7 @@ import pytest
 
 from incident_tracker.extensions import db
 from incident_tracker.models import Incident, TimelineEvent
-from tests.helpers import get_incident, incident_form, reference_from
+from tests.helpers import edit_form, get_incident, incident_form, reference_from
 
 
 def _count(app, model) -> int:
@@ -108,7 +108,7 @@ def test_bad_edit_keeps_the_stored_values(app, client, as_role):
     reference = reference_from(client.post("/incidents/new", data=incident_form()))
     response = client.post(
         f"/incidents/{reference}/edit",
-        data=incident_form(aware_at="2026-03-01 10:00", title="Changed"),
+        data=edit_form(client, reference, aware_at="2026-03-01 10:00", title="Changed"),
     )
     assert b"awareness cannot be before detection" in response.data
     with app.app_context():
@@ -120,7 +120,10 @@ def test_bad_edit_keeps_the_stored_values(app, client, as_role):
 def test_changing_awareness_adds_a_timeline_event_with_both_times(app, client, as_role):
     user = as_role("commander")
     reference = reference_from(client.post("/incidents/new", data=incident_form()))
-    client.post(f"/incidents/{reference}/edit", data=incident_form(aware_at="2026-03-28 09:00"))
+    client.post(
+        f"/incidents/{reference}/edit",
+        data=edit_form(client, reference, aware_at="2026-03-28 09:00"),
+    )
     with app.app_context():
         texts = [event.text for event in get_incident(reference).events if event.kind == "edited"]
     assert texts[-1] == (
@@ -131,11 +134,13 @@ def test_changing_awareness_adds_a_timeline_event_with_both_times(app, client, a
 def test_each_changed_field_gets_one_event_and_unchanged_fields_none(app, client, as_role):
     as_role("dpo")
     reference = reference_from(client.post("/incidents/new", data=incident_form()))
-    client.post(f"/incidents/{reference}/edit", data=incident_form())
+    client.post(f"/incidents/{reference}/edit", data=edit_form(client, reference))
     client.post(
         f"/incidents/{reference}/edit",
-        data=incident_form(
-            **{"status": "contained", "jurisdictions-1-code": "FR", "data_categories": ["2"]}
+        data=edit_form(
+            client,
+            reference,
+            **{"status": "contained", "jurisdictions-1-code": "FR", "data_categories": ["2"]},
         ),
     )
     with app.app_context():
@@ -154,13 +159,15 @@ def test_each_changed_field_gets_one_event_and_unchanged_fields_none(app, client
 def test_removing_and_readding_a_jurisdiction_code_in_one_edit_works(app, client, as_role):
     as_role("dpo")
     reference = reference_from(client.post("/incidents/new", data=incident_form()))
-    data = incident_form(
+    data = edit_form(
+        client,
+        reference,
         **{
             "jurisdictions-0-code": "US-CA",
             "jurisdictions-0-people": "700",
             "jurisdictions-1-code": "DE",
             "jurisdictions-1-people": "1300",
-        }
+        },
     )
     assert client.post(f"/incidents/{reference}/edit", data=data).status_code == 302
     with app.app_context():
@@ -219,7 +226,10 @@ def test_owner_is_chosen_among_editors_and_a_change_is_recorded(app, client, as_
     reference = reference_from(
         client.post("/incidents/new", data=incident_form(owner_id=str(user.id)))
     )
-    client.post(f"/incidents/{reference}/edit", data=incident_form(owner_id=str(commander.id)))
+    client.post(
+        f"/incidents/{reference}/edit",
+        data=edit_form(client, reference, owner_id=str(commander.id)),
+    )
     with app.app_context():
         incident = get_incident(reference)
         assert incident.owner_id == commander.id

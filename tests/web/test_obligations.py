@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from incident_tracker.extensions import db
 from incident_tracker.models import Obligation, Organization, TimelineEvent, utcnow
 from incident_tracker.regeneration import facts_for, regenerate
-from tests.helpers import get_incident, incident_form, reference_from
+from tests.helpers import edit_form, get_incident, incident_form, reference_from, with_version
 
 AWARE = datetime(2026, 3, 27, 16, 30, tzinfo=UTC)  # 17:30 CET in the form
 
@@ -61,7 +61,9 @@ def test_recording_an_incident_starts_every_clock_it_should(app, incident):
 
 
 def test_changing_awareness_moves_open_deadlines_and_says_why(app, client, incident):
-    client.post(f"/incidents/{incident}/edit", data=incident_form(aware_at="2026-03-28 09:00"))
+    client.post(
+        f"/incidents/{incident}/edit", data=edit_form(client, incident, aware_at="2026-03-28 09:00")
+    )
     found = rows(app, incident)
     # 09:00 CET + 24 h of elapsed time crosses the spring change: 10:00 CEST on the wall clock.
     assert found["nis2.early_warning:DE"].due_at == datetime(2026, 3, 29, 8, 0, tzinfo=UTC)
@@ -73,7 +75,7 @@ def test_changing_awareness_moves_open_deadlines_and_says_why(app, client, incid
 
 def test_saving_without_changes_moves_nothing_and_adds_no_event(app, client, incident):
     before = rows(app, incident)
-    client.post(f"/incidents/{incident}/edit", data=incident_form())
+    client.post(f"/incidents/{incident}/edit", data=edit_form(client, incident))
     after = rows(app, incident)
     assert {k: (r.id, r.due_at, r.status) for k, r in before.items()} == {
         k: (r.id, r.due_at, r.status) for k, r in after.items()
@@ -84,7 +86,9 @@ def test_saving_without_changes_moves_nothing_and_adds_no_event(app, client, inc
 def test_a_filed_obligation_never_moves(app, client, incident):
     early = rows(app, incident)["nis2.early_warning:DE"]
     assert file(client, early, "2026-03-28 10:00").status_code == 302
-    client.post(f"/incidents/{incident}/edit", data=incident_form(aware_at="2026-03-28 09:00"))
+    client.post(
+        f"/incidents/{incident}/edit", data=edit_form(client, incident, aware_at="2026-03-28 09:00")
+    )
     after = rows(app, incident)["nis2.early_warning:DE"]
     assert (after.status, after.due_at) == ("submitted", early.due_at)
 
@@ -117,7 +121,9 @@ def test_late_filing_needs_reasons_and_lateness_is_frozen(app, client, incident)
     assert rows(app, incident)["nis2.early_warning:DE"].status == "open"
     accepted = file(client, early, "2026-03-29 10:00", delay_reasons="The CSIRT portal was down.")
     assert accepted.status_code == 302
-    client.post(f"/incidents/{incident}/edit", data=incident_form(aware_at="2026-03-28 16:00"))
+    client.post(
+        f"/incidents/{incident}/edit", data=edit_form(client, incident, aware_at="2026-03-28 16:00")
+    )
     with app.app_context():
         filing = db.session.get(Obligation, early.id).filings[0]
         assert filing.late is True and filing.due_at == early.due_at
@@ -163,14 +169,16 @@ def test_not_required_needs_a_dpo_or_admin_and_a_rationale(app, client, incident
 
 
 def test_a_rule_that_no_longer_applies_stays_visible_with_the_reason(app, client, incident):
-    client.post(f"/incidents/{incident}/edit", data=incident_form(gdpr_risk="unlikely"))
+    client.post(
+        f"/incidents/{incident}/edit", data=edit_form(client, incident, gdpr_risk="unlikely")
+    )
     found = rows(app, incident)
     assert found["gdpr.sa_notification:DE"].status == "no_longer_applicable"
     assert (
         found["gdpr.sa_notification:DE"].reason
         == "The rule no longer applies because the GDPR risk changed."
     )
-    client.post(f"/incidents/{incident}/edit", data=incident_form(gdpr_risk="risk"))
+    client.post(f"/incidents/{incident}/edit", data=edit_form(client, incident, gdpr_risk="risk"))
     assert rows(app, incident)["gdpr.sa_notification:DE"].status == "open"
     title = rows(app, incident)["gdpr.sa_notification:DE"].title
     assert f"{title} (DE) applies again because the GDPR risk changed" in events(
@@ -190,7 +198,12 @@ def test_organization_change_regenerates_open_incidents(app, client, incident, m
         "dora": "",
         "hipaa": "",
     }
-    assert client.post("/organization/", data=profile).status_code == 302
+    assert (
+        client.post(
+            "/organization/", data=with_version(client, "/organization/", profile)
+        ).status_code
+        == 302
+    )
     found = rows(app, incident)
     assert found["nis2.early_warning:DE"].status == "no_longer_applicable"
     assert found["gdpr.sa_notification:DE"].status == "open"

@@ -4,6 +4,7 @@ import pytest
 
 from incident_tracker.extensions import db
 from incident_tracker.models import Organization
+from tests.helpers import with_version
 
 VALID = {
     "name": "Example SE",
@@ -26,7 +27,8 @@ VALID = {
 def test_profile_is_created_then_updated(app, client, make_user, login):
     login(make_user("admin"))
     assert client.post("/organization/", data=VALID).status_code == 302
-    assert client.post("/organization/", data={**VALID, "name": "Renamed SE"}).status_code == 302
+    renamed = with_version(client, "/organization/", {**VALID, "name": "Renamed SE"})
+    assert client.post("/organization/", data=renamed).status_code == 302
     with app.app_context():
         organization = db.session.get(Organization, 1)
         assert organization.name == "Renamed SE"

@@ -1,0 +1,35 @@
+"""The global audit log, for admins and DPOs, and the chain's verification on demand."""
+
+from flask import Blueprint, render_template, request
+
+from . import audit
+from .extensions import db
+from .models import AuditEvent
+from .roles import PROFILE_EDITORS, role_required
+
+bp = Blueprint("audit_log", __name__, url_prefix="/audit")
+
+PER_PAGE = 100
+
+
+@bp.get("/")
+@role_required(*PROFILE_EDITORS)
+def index():
+    """List audit rows, newest first, optionally of one kind of row, and the chain's state."""
+    entity = request.args.get("entity", "")[:40]
+    statement = db.select(AuditEvent).order_by(AuditEvent.id.desc())
+    if entity:
+        statement = statement.where(AuditEvent.entity == entity)
+    page = db.paginate(
+        statement, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False
+    )
+    entities = db.session.execute(
+        db.select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)
+    ).scalars()
+    return render_template(
+        "audit/index.html",
+        page=page,
+        entity=entity,
+        entities=list(entities),
+        verdict=audit.verify(),
+    )
