@@ -4,12 +4,13 @@ import functools
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
+from . import passwords, throttle
 from .extensions import db, login_manager
-from .forms import LoginForm, PostForm
-from .models import User
+from .forms import LoginForm, PasswordForm, PostForm
+from .models import User, utcnow
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -44,19 +45,31 @@ def safe_next(target: str | None) -> str:
 def login():
     """Log a user in with e-mail and password."""
     form = LoginForm()
-    if form.validate_on_submit():
-        user = _authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            return redirect(safe_next(request.args.get("next")))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    email, address, now = (
+        form.email.data.strip().lower(),
+        request.remote_addr or "unknown",
+        utcnow(),
+    )
+    refusal = throttle.check(email, address, now)
+    if refusal is not None:
+        flash(refusal.message, "danger")
+        return render_template("auth/login.html", form=form), 429
+    user = _authenticate(email, form.password.data)
+    if user is None:
+        throttle.failed(email, address, now)
+        db.session.commit()
         flash("Unknown e-mail or wrong password.", "danger")
-    return render_template("auth/login.html", form=form)
+        return render_template("auth/login.html", form=form), 200
+    throttle.succeeded(email)
+    db.session.commit()
+    login_user(user)
+    return redirect(safe_next(request.args.get("next")))
 
 
 def _authenticate(email: str, password: str) -> User | None:
-    user = db.session.execute(
-        db.select(User).filter_by(email=email.strip().lower())
-    ).scalar_one_or_none()
+    user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
     if user is None:
         _spend_equal_time(password)
         return None
@@ -84,3 +97,22 @@ def logout():
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password (the policy of passwords.py applies)."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not user.check_password(form.current.data):
+            form.current.errors.append("this is not your current password")
+        else:
+            form.new.errors.extend(passwords.problems(form.new.data, user.email))
+        if not form.current.errors and not form.new.errors:
+            user.set_password(form.new.data)
+            db.session.commit()
+            flash("Your password is changed.", "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/password.html", form=form)

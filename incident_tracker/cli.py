@@ -8,14 +8,12 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, routes_command, shell_command, with_appcontext
 
-from . import audit, demo
+from . import audit, demo, passwords
 from .documents import catalogue
 from .extensions import db
 from .facts_document import deadlines
 from .models import ROLES, Incident, Organization, User, utcnow
 from .regeneration import regenerate
-
-MIN_PASSWORD_LENGTH = 12
 
 
 def _create_app():
@@ -44,7 +42,7 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
     address = _valid_email(email)
     if db.session.execute(db.select(User).filter_by(email=address)).scalar_one_or_none():
         raise click.UsageError(f"a user with e-mail {address} already exists")
-    password = _read_password(password_stdin)
+    password = _read_password(password_stdin, address)
     user = User(email=address, role=role)
     user.set_password(password)
     db.session.add(user)
@@ -59,15 +57,14 @@ def _valid_email(email: str) -> str:
         raise click.BadParameter(str(error), param_hint="EMAIL") from error
 
 
-def _read_password(from_stdin: bool) -> str:
+def _read_password(from_stdin: bool, email: str) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.BadParameter(
-            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", param_hint="password"
-        )
+    found = passwords.problems(password, email)
+    if found:
+        raise click.BadParameter("; ".join(found), param_hint="password")
     return password
 
 

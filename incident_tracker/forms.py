@@ -63,6 +63,17 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1000)])
+    new = PasswordField("New password", validators=[DataRequired(), Length(max=1000)])
+    confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField("Change password")
+
+    def validate_confirm(self, field):
+        if field.data != self.new.data:
+            raise ValidationError("the two new passwords differ")
+
+
 class PostForm(FlaskForm):
     """An empty form: a CSRF token for buttons that POST (logout)."""
 

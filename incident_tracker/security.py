@@ -1,6 +1,6 @@
 """Security headers and error pages."""
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db
@@ -36,6 +36,10 @@ def init_app(app: Flask) -> None:
 def _add_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config["HTTPS"]:
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
     return response
