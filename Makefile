@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup system-packages test lock clean-venv
+.PHONY: run setup system-packages test lock sbom clean-venv
 
 run: setup
 	$(BIN)/incident-tracker db upgrade
@@ -30,10 +30,16 @@ $(STAMP): requirements.lock pyproject.toml
 test: setup
 	@scripts/test.sh
 
-# Regenerate the hash-pinned lock file from pyproject.toml (needs uv: pip install uv).
+# Regenerate the hash-pinned lock file from pyproject.toml (needs uv on PATH or in .venv/bin).
+UV ?= $(shell command -v uv 2>/dev/null || echo $(BIN)/uv)
 lock:
-	uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-		--extra test --extra build --no-header -o requirements.lock pyproject.toml
+	$(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+		--extra test --extra build --extra sbom --no-header -o requirements.lock pyproject.toml
+
+# A CycloneDX SBOM of every pinned package in the lock file (cyclonedx-bom, the `sbom` extra).
+sbom: $(STAMP)
+	$(BIN)/cyclonedx-py requirements --pyproject pyproject.toml --output-reproducible --of JSON \
+		-o sbom.cdx.json requirements.lock
 
 clean-venv:
 	rm -rf $(VENV)

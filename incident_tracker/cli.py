@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, routes_command, shell_command, with_appcontext
 
-from . import audit, demo, passwords
+from . import audit, backup, demo, passwords
 from .documents import catalogue
 from .extensions import db
 from .facts_document import deadlines
@@ -28,7 +28,15 @@ def main():
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_user, demo_command, sync_obligations, sync_templates, audit_group):
+    commands = (
+        create_user,
+        demo_command,
+        sync_obligations,
+        sync_templates,
+        audit_group,
+        *backup.COMMANDS,
+    )
+    for command in commands:
         app.cli.add_command(command)
 
 

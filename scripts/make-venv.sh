@@ -14,4 +14,3 @@ if ! "$python" -m venv "$venv" 2>/dev/null; then
     exit 1
   fi
 fi
-"$venv/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade "pip>=24"

@@ -1,0 +1,269 @@
+"""`incident-tracker backup` and `restore`: on SQLite (online backup API) and PostgreSQL
+(pg_dump/pg_restore) a restored database holds exactly the backed-up rows, and bad input is refused.
+"""
+
+import hashlib
+import sqlite3
+import stat
+import subprocess
+
+import pytest
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import make_url
+
+from incident_tracker import backup, demo
+from incident_tracker.backup import backup_command, restore_command
+from incident_tracker.extensions import db
+from incident_tracker.models import (
+    Document,
+    Filing,
+    Incident,
+    LetterTemplate,
+    Obligation,
+    Organization,
+    utcnow,
+)
+from tests.helpers import PASSWORD
+
+
+def snapshot(app) -> dict[str, list[tuple]]:
+    """Every row of every table, in primary-key order."""
+    with app.app_context():
+        tables = {}
+        for table in db.metadata.sorted_tables:
+            query = select(table).order_by(*table.primary_key.columns)
+            tables[table.name] = [tuple(row) for row in db.session.execute(query)]
+        db.session.remove()
+    return tables
+
+
+def _one_line_error(result, *words: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def _audit_chain_verifies(app) -> None:
+    """`incident-tracker audit verify` passes: the restored chain and its head agree."""
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "intact" in result.output
+
+
+@pytest.fixture
+def data(app, client, runner):
+    """A user created on the command line, the demo, and a generated (archived) document."""
+    created = runner.invoke(
+        args=["create-user", "ana@example.org", "--role", "legal", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert created.exit_code == 0, created.output
+    with app.app_context():
+        loaded, (email, password) = demo.load(utcnow())
+        assert loaded
+        live = db.session.execute(select(Incident).order_by(Incident.id.desc())).scalars().first()
+        row = next(r for r in live.obligations if r.rule_id == "gdpr.sa_notification")
+        template = db.session.execute(
+            select(LetterTemplate).filter_by(key="gdpr_art33_authority")
+        ).scalar_one()
+        obligation_id, template_id = row.id, template.id
+        db.session.remove()
+    response = client.post("/auth/login", data={"email": email, "password": password})
+    assert response.status_code == 302
+    response = client.post(
+        f"/obligations/{obligation_id}/documents/new",
+        data={"template": template_id, "generate": "y"},
+    )
+    assert response.status_code == 302, response.data
+    rows = snapshot(app)
+    assert len(rows["incident"]) == 2 and len(rows["document"]) == 1 and rows["filing"]
+    return rows
+
+
+def _change(app) -> None:
+    """Delete the filings and documents, rename the organization and add an incident."""
+    with app.app_context():
+        with db.engine.begin() as connection:  # past the ORM's append-only guard
+            connection.execute(delete(Filing))
+            connection.execute(delete(Document))
+            connection.execute(update(Organization).values(name="Changed after the backup"))
+        db.session.add(Incident(reference="INC-2030-0001", title="after the backup"))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_backup_and_restore_bring_back_exactly_the_backed_up_rows(app, runner, data, tmp_path):
+    file = tmp_path / "backup.db"
+    made = runner.invoke(backup_command, [str(file)])
+    assert made.exit_code == 0, made.output
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    assert str(file) in made.output and digest in made.output
+    assert f"{file.stat().st_size} bytes" in made.output
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600  # personal data and password hashes
+    assert snapshot(app) == data  # backing up changes nothing
+
+    _change(app)
+    assert snapshot(app) != data
+
+    restored = runner.invoke(restore_command, [str(file), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    after = snapshot(app)
+    assert after == data
+    with app.app_context():
+        revision = db.session.execute(db.text("SELECT version_num FROM alembic_version")).scalar()
+        assert f"alembic revision {revision}" in restored.output
+        assert "2 incident(s)" in restored.output
+        references = db.session.execute(select(Incident.reference)).scalars().all()
+        assert "INC-2030-0001" not in references and "INC-2026-0001" in references
+        assert db.session.get(Organization, 1).name == "Mercor Europe Ltd (demo)"
+        (document,) = db.session.execute(select(Document)).scalars()
+        assert hashlib.sha256(document.pdf).hexdigest() == document.pdf_sha256
+        assert document.pdf.startswith(b"%PDF-")
+        filed = db.session.execute(
+            select(Obligation).filter_by(rule_id="uk_gdpr.ico_notification")
+        ).scalar_one()
+        assert filed.status == "submitted" and filed.filings[0].late
+        assert filed.filings[0].recipient_reference == "ICO IC-401-2211"
+        db.session.remove()
+    _audit_chain_verifies(app)
+
+
+def test_the_restored_database_serves_the_app(app, client, runner, data, tmp_path):
+    file = tmp_path / "backup.db"
+    assert runner.invoke(backup_command, [str(file)]).exit_code == 0
+    _change(app)
+    assert runner.invoke(restore_command, [str(file), "--yes"]).exit_code == 0
+    response = client.get("/incidents/INC-2026-0001")  # still logged in: users came back
+    assert response.status_code == 200
+    assert b"LiteLLM supply-chain compromise" in response.data
+    with app.app_context():
+        db.session.add(Incident(reference="INC-2031-0001", title="written after the restore"))
+        db.session.commit()
+        assert db.session.execute(select(db.func.count()).select_from(Incident)).scalar() == 3
+        db.session.remove()
+    _audit_chain_verifies(app)
+
+
+def test_restore_asks_before_replacing_a_database_that_holds_data(app, runner, data, tmp_path):
+    file = tmp_path / "backup.db"
+    assert runner.invoke(backup_command, [str(file)]).exit_code == 0
+    _change(app)
+    changed = snapshot(app)
+    refused = runner.invoke(restore_command, [str(file)], input="n\n")
+    assert refused.exit_code == 1 and "replace them with" in refused.output
+    assert snapshot(app) == changed
+    accepted = runner.invoke(restore_command, [str(file)], input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert snapshot(app) == data
+
+
+def test_restore_into_an_empty_database_does_not_ask(app, runner, data, tmp_path):
+    file = tmp_path / "backup.db"
+    assert runner.invoke(backup_command, [str(file)]).exit_code == 0
+    from tests.conftest import clean_tables
+
+    with app.app_context():
+        clean_tables()
+    restored = runner.invoke(restore_command, [str(file)])
+    assert restored.exit_code == 0, restored.output
+    assert "?" not in restored.output
+    assert snapshot(app) == data
+
+
+def test_backup_refuses_to_replace_a_file_without_force(app, runner, data, tmp_path):
+    file = tmp_path / "backup.db"
+    file.write_bytes(b"an older backup")
+    _one_line_error(runner.invoke(backup_command, [str(file)]), str(file), "--force")
+    assert file.read_bytes() == b"an older backup"
+    assert list(tmp_path.iterdir()) == [file]  # no partial file left behind
+    replaced = runner.invoke(backup_command, [str(file), "--force"])
+    assert replaced.exit_code == 0, replaced.output
+    assert file.read_bytes() != b"an older backup"
+    _change(app)
+    assert runner.invoke(restore_command, [str(file), "--yes"]).exit_code == 0
+    assert snapshot(app) == data
+
+
+def _not_a_database(path):
+    path.write_text("incident,title\nINC-2026-0001,not a database\n" * 50)
+
+
+def _sqlite_without_alembic_version(path):
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE incident (id INTEGER PRIMARY KEY, title TEXT)")
+        connection.execute("INSERT INTO incident (title) VALUES ('foreign')")
+    connection.close()
+
+
+@pytest.mark.parametrize("make_file", [_not_a_database, _sqlite_without_alembic_version])
+def test_restore_refuses_a_file_that_is_not_a_backup(app, runner, data, tmp_path, make_file):
+    file = tmp_path / "bogus.db"
+    make_file(file)
+    result = runner.invoke(restore_command, [str(file), "--yes"])
+    _one_line_error(result, str(file), "not an incident-tracker")
+    assert snapshot(app) == data
+
+
+def test_restore_refuses_a_backup_without_an_alembic_revision(app, runner, data, tmp_path):
+    """A dump of some other database (here: ours without alembic_version) is not restored."""
+    file = tmp_path / "other.db"
+    with app.app_context():
+        dialect = db.engine.dialect.name
+        if dialect == "sqlite":
+            assert runner.invoke(backup_command, [str(file)]).exit_code == 0
+            with sqlite3.connect(file) as connection:
+                connection.execute("DROP TABLE alembic_version")
+            connection.close()
+        else:
+            url, _ = backup.libpq_url(db.engine.url)
+            dump = [backup.pg_tool("pg_dump"), "--format=custom", "--file", str(file)]
+            subprocess.run([*dump, "--exclude-table=alembic_version", url], check=True)
+    result = runner.invoke(restore_command, [str(file), "--yes"])
+    _one_line_error(result, str(file), "not an incident-tracker", "alembic")
+    assert snapshot(app) == data
+
+
+def test_restore_refuses_a_missing_file(app, runner, data, tmp_path):
+    result = runner.invoke(restore_command, [str(tmp_path / "missing.db"), "--yes"])
+    _one_line_error(result, "missing.db", "no such backup file")
+    assert snapshot(app) == data
+
+
+def test_backup_and_restore_are_documented_for_both_databases():
+    assert "online backup" in backup_command.help and "pg_dump --format=custom" in (
+        backup_command.help
+    )
+    assert "pg_restore --clean --if-exists" in restore_command.help
+    assert backup.COMMANDS == (backup_command, restore_command)
+    assert [c.name for c in backup.COMMANDS] == ["backup", "restore"]
+
+
+def test_the_libpq_url_has_no_driver_and_no_password():
+    url, password = backup.libpq_url(
+        make_url("postgresql+psycopg://tracker:p%40ss@db.example:5433/incidents?sslmode=require")
+    )
+    assert url == "postgresql://tracker@db.example:5433/incidents?sslmode=require"
+    assert password == "p@ss"
+    assert backup.libpq_url(make_url("postgresql+psycopg://postgres@127.0.0.1/x")) == (
+        "postgresql://postgres@127.0.0.1/x",
+        None,
+    )
+
+
+def test_the_newest_pg_tool_is_preferred(monkeypatch):
+    versions = {
+        "/usr/bin/pg_dump": (13, 9),
+        "/usr/lib/postgresql/15/bin/pg_dump": (15, 18),
+        "/usr/lib/postgresql/17/bin/pg_dump": (17, 2),
+    }
+    monkeypatch.setattr(backup.shutil, "which", lambda name: "/usr/bin/pg_dump")
+    monkeypatch.setattr(
+        backup.glob, "glob", lambda pattern: sorted(p for p in versions if "lib" in p)
+    )
+    monkeypatch.setattr(backup, "_tool_version", lambda path: versions[path])
+    assert backup.pg_tool("pg_dump") == "/usr/lib/postgresql/17/bin/pg_dump"
+    monkeypatch.setattr(backup, "_tool_version", lambda path: ())
+    with pytest.raises(backup.BackupError, match="pg_dump not found"):
+        backup.pg_tool("pg_dump")
