@@ -206,11 +206,8 @@ class Verdict:
 def verify() -> Verdict:
     """Walk the chain in order and name the first altered, inserted or deleted row."""
     previous_hash, expected_id = GENESIS, 1
-    statement = (
-        select(AuditEvent.__table__).order_by(AuditEvent.id).execution_options(yield_per=1000)
-    )
-    for row in db.session.execute(statement).mappings():
-        problem = _problem(dict(row), expected_id, previous_hash)
+    for row in _rows_in_order():
+        problem = _problem(row, expected_id, previous_hash)
         if problem:
             return Verdict(False, expected_id - 1, problem)
         previous_hash, expected_id = row["hash"], expected_id + 1
@@ -224,6 +221,20 @@ def verify() -> Verdict:
             f"the chain ends at row {count} but its head says row {last}: rows were deleted",
         )
     return Verdict(True, count, f"audit chain intact: {count} rows, last hash {previous_hash}")
+
+
+def _rows_in_order(batch: int = 1000):
+    """Every audit row by id, a batch at a time (no cursor is left open on an early stop)."""
+    table, last = AuditEvent.__table__, None
+    while True:
+        statement = select(table).order_by(table.c.id).limit(batch)
+        if last is not None:
+            statement = statement.where(table.c.id > last)
+        rows = [dict(row) for row in db.session.execute(statement).mappings()]
+        yield from rows
+        if len(rows) < batch:
+            return
+        last = rows[-1]["id"]
 
 
 def _problem(row: dict, expected_id: int, previous_hash: str) -> str | None:

@@ -123,3 +123,9 @@ def test_a_document_pdf_is_audited_by_hash_not_by_content(app, recorded):
         incident = get_incident(recorded[1])
         assert incident.id
     assert all("%PDF" not in (e[5] or "") for e in _events(app))
+
+
+def test_the_chain_is_read_in_batches_in_order(app, recorded):
+    with app.app_context():
+        ids = [row["id"] for row in audit._rows_in_order(batch=3)]
+    assert ids == list(range(1, len(ids) + 1)) and len(ids) > 6
