@@ -19,10 +19,18 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import GENESIS, AuditEvent, AuditHead, LoginAttempt, ReferenceCounter, utcnow
+from .models import (
+    GENESIS,
+    AuditEvent,
+    AuditHead,
+    LoginAttempt,
+    ReferenceCounter,
+    ReminderSent,
+    utcnow,
+)
 
-NOT_AUDITED = (AuditEvent, AuditHead, LoginAttempt, ReferenceCounter)
-HIDDEN = {"password_hash": "(changed)", "pdf": None, "html": None}
+NOT_AUDITED = (AuditEvent, AuditHead, LoginAttempt, ReferenceCounter, ReminderSent)
+HIDDEN = {"password_hash": "(changed)", "token_hash": "(secret)", "pdf": None, "html": None}
 COLLECTIONS = {"data_categories"}  # many-to-many changes recorded on the incident itself
 
 

@@ -26,6 +26,7 @@ from .incidents import (
     TimelineEvent,
     incident_data_category,
 )
+from .integrations import TOKEN_SCOPES, ApiToken, CalendarFeed, ReminderSent
 from .obligations import Filing, NotificationDecision, Obligation
 
 __all__ = [
@@ -41,6 +42,10 @@ __all__ = [
     "ROLES",
     "SEVERITIES",
     "GENESIS",
+    "TOKEN_SCOPES",
+    "ApiToken",
+    "CalendarFeed",
+    "ReminderSent",
     "AuditEvent",
     "AuditHead",
     "LoginAttempt",
