@@ -9,6 +9,7 @@ from . import (
     audit,
     audit_log,
     auth,
+    calendar_feed,
     cli,
     dashboard,
     documents_views,
@@ -17,6 +18,7 @@ from . import (
     letters,
     obligations,
     organization,
+    register_views,
     security,
 )
 from .config import (
@@ -78,12 +80,14 @@ def _init_extensions(app: Flask) -> None:
     blueprints = (
         audit_log,
         auth,
+        calendar_feed,
         dashboard,
         documents_views,
         incidents,
         letters,
         obligations,
         organization,
+        register_views,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

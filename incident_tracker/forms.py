@@ -40,6 +40,7 @@ from .models import (
     SEVERITIES,
 )
 from .purl import validate_package_url
+from .records import SCALAR_FIELDS
 
 LONG_TEXT = 20_000
 NO_ENUM = "None"
@@ -261,33 +262,6 @@ def _not_before(field, earlier, what: str, than: str) -> None:
         raise ValidationError(f"{what} cannot be before {than}")
 
 
-SCALAR_FIELDS = (
-    "title",
-    "summary",
-    "status",
-    "severity",
-    "owner_id",
-    "occurred_at",
-    "detected_at",
-    "aware_at",
-    "dora_classified_major_at",
-    "sec_materiality_determined_at",
-    "discovered_at",
-    "breach_determined_at",
-    "contained_at",
-    "closed_at",
-    "personal_data_breach",
-    "phi_breach",
-    "malicious",
-    "cross_border",
-    "root_cause",
-    "consequences",
-    "measures_taken",
-    "gdpr_risk",
-    "gdpr_risk_rationale",
-    "nis2_significant",
-    "nis2_significance_rationale",
-)
 TRI_STATE_FIELDS = ("malicious", "cross_border", "nis2_significant")
 
 

@@ -3,25 +3,21 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import audit, profile, timeline, versions
+from . import audit, profile, records, timeline, versions
 from .core import engine
 from .core.regimes import REGIME_NAMES
 from .extensions import db
 from .fields import choices
-from .forms import SCALAR_FIELDS, IncidentForm, NoteForm, tri_state_data
+from .forms import IncidentForm, NoteForm, tri_state_data
 from .incident_list import ListQuery, search
-from .localtime import zone
 from .models import (
-    AffectedJurisdiction,
-    DataCategory,
     Incident,
     IncidentParty,
     Obligation,
     User,
-    utcnow,
 )
-from .references import next_reference
-from .regeneration import facts_for, regenerate
+from .records import SCALAR_FIELDS
+from .regeneration import facts_for
 from .roles import INCIDENT_EDITORS, role_required
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
@@ -36,7 +32,7 @@ def index():
     """List incidents with search, filters, sorting and pagination."""
     query = ListQuery.from_args(request.args)
     page = search(query)
-    categories = _categories()
+    categories = records.categories()
     return render_template("incidents/index.html", page=page, query=query, categories=categories)
 
 
@@ -53,16 +49,7 @@ def new():
         return redirect(url_for("organization.edit"))
     form = _form(data=_blank_rows())
     if form.validate_on_submit():
-        incident = Incident(reference=next_reference(utcnow().astimezone(zone(org.timezone)).year))
-        _apply(form, incident)
-        db.session.add(incident)
-        timeline.record(
-            incident,
-            "created",
-            f"Incident {incident.reference} recorded by {current_user.email}",
-            current_user,
-        )
-        regenerate(incident, org, current_user, "because the incident was recorded")
+        incident = records.record(_changes(form), org, current_user._get_current_object())
         db.session.commit()
         flash(f"Incident {incident.reference} recorded.", "success")
         return redirect(url_for("incidents.show", reference=incident.reference))
@@ -87,14 +74,9 @@ def edit(reference: str):
         return render_template("incidents/form.html", form=form, incident=incident)
     if not versions.claim(Incident, incident.id, form.submitted_version()):
         return _conflict(incident, form)
-    org = profile.current()
-    before = timeline.snapshot(incident, SCALAR_FIELDS)
-    _apply(form, incident)
-    after = timeline.snapshot(incident, SCALAR_FIELDS)
-    sentences = timeline.changes(before, after, zone(org.timezone), current_user)
-    for sentence in sentences:
-        timeline.record(incident, "edited", sentence, current_user)
-    regenerate(incident, org, current_user, timeline.because(before, after))
+    sentences = records.change(
+        incident, _changes(form), profile.current(), current_user._get_current_object()
+    )
     db.session.commit()
     flash(f"Saved {incident.reference}: {len(sentences)} change(s).", "success")
     return redirect(url_for("incidents.show", reference=incident.reference))
@@ -171,16 +153,10 @@ def _get(reference: str, for_update: bool = False) -> Incident:
     return incident
 
 
-def _categories() -> list[DataCategory]:
-    return list(
-        db.session.execute(db.select(DataCategory).order_by(DataCategory.sort_order)).scalars()
-    )
-
-
 def _form(data: dict) -> IncidentForm:
     form = IncidentForm(data=data, meta={"timezone": profile.timezone_name()})
     form.data_categories.choices = choices(
-        (category.id, category.name) for category in _categories()
+        (category.id, category.name) for category in records.categories()
     )
     form.owner_id.choices = choices([("", "Nobody yet"), *_owner_choices()])
     return form
@@ -223,25 +199,10 @@ def _party_data(party: IncidentParty) -> dict:
     return {name: getattr(party, name) or "" for name in fields}
 
 
-def _apply(form: IncidentForm, incident: Incident) -> None:
-    for name, value in form.scalar_values().items():
-        setattr(incident, name, value)
-    chosen = set(form.data_categories.data or [])
-    incident.data_categories = [category for category in _categories() if category.id in chosen]
-    _sync_jurisdictions(incident, form.jurisdiction_rows())
-    incident.parties = [IncidentParty(**row) for row in form.party_rows()]
-
-
-def _sync_jurisdictions(incident: Incident, rows: list[dict]) -> None:
-    """Update rows in place by code, so the (incident, code) constraint holds at every flush."""
-    wanted = {row["code"]: row for row in rows}
-    for existing in list(incident.jurisdictions):
-        if existing.code not in wanted:
-            incident.jurisdictions.remove(existing)
-    db.session.flush()
-    current = {row.code: row for row in incident.jurisdictions}
-    for code, row in wanted.items():
-        target = current.get(code) or AffectedJurisdiction(code=code)
-        target.people, target.records = row["people"], row["records"]
-        if code not in current:
-            incident.jurisdictions.append(target)
+def _changes(form: IncidentForm) -> records.Changes:
+    return records.Changes(
+        scalars=form.scalar_values(),
+        category_ids=list(form.data_categories.data or []),
+        places=form.jurisdiction_rows(),
+        parties=form.party_rows(),
+    )

@@ -30,12 +30,14 @@ def test_there_is_one_blueprint_per_feature():
     assert _blueprint_modules() == {
         "audit_log",
         "auth",
+        "calendar_feed",
         "dashboard",
         "documents_views",
         "incidents",
         "letters",
         "obligations",
         "organization",
+        "register_views",
     }
 
 

@@ -1,0 +1,117 @@
+"""Recording and changing incidents: one path for the web forms and the JSON API.
+
+Callers hand in plain values (already validated); this module applies them, writes the timeline,
+regenerates the obligations and leaves the commit to the caller.
+"""
+
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from . import timeline
+from .extensions import db
+from .models import (
+    AffectedJurisdiction,
+    DataCategory,
+    Incident,
+    IncidentParty,
+    Organization,
+    User,
+    utcnow,
+)
+from .references import next_reference
+from .regeneration import regenerate
+
+SCALAR_FIELDS = (
+    "title",
+    "summary",
+    "status",
+    "severity",
+    "owner_id",
+    "occurred_at",
+    "detected_at",
+    "aware_at",
+    "dora_classified_major_at",
+    "sec_materiality_determined_at",
+    "discovered_at",
+    "breach_determined_at",
+    "contained_at",
+    "closed_at",
+    "personal_data_breach",
+    "phi_breach",
+    "malicious",
+    "cross_border",
+    "root_cause",
+    "consequences",
+    "measures_taken",
+    "gdpr_risk",
+    "gdpr_risk_rationale",
+    "nis2_significant",
+    "nis2_significance_rationale",
+)
+
+
+@dataclass
+class Changes:
+    """What to set on an incident; None for a list means "leave it as it is"."""
+
+    scalars: dict = field(default_factory=dict)
+    category_ids: list[int] | None = None
+    places: list[dict] | None = None  # {"code", "people", "records"}
+    parties: list[dict] | None = None  # {"name", "kind", "role", "package_url", "notes"}
+
+
+def record(changes: Changes, org: Organization, actor: User) -> Incident:
+    """Create an incident with the next reference of the year, its timeline and its obligations."""
+    incident = Incident(reference=next_reference(utcnow().astimezone(ZoneInfo(org.timezone)).year))
+    _apply(changes, incident)
+    db.session.add(incident)
+    timeline.record(
+        incident, "created", f"Incident {incident.reference} recorded by {actor.email}", actor
+    )
+    regenerate(incident, org, actor, "because the incident was recorded")
+    return incident
+
+
+def change(incident: Incident, changes: Changes, org: Organization, actor: User) -> list[str]:
+    """Apply changes; one timeline sentence per changed value; regenerate the obligations."""
+    before = timeline.snapshot(incident, SCALAR_FIELDS)
+    _apply(changes, incident)
+    after = timeline.snapshot(incident, SCALAR_FIELDS)
+    sentences = timeline.changes(before, after, ZoneInfo(org.timezone), actor)
+    for sentence in sentences:
+        timeline.record(incident, "edited", sentence, actor)
+    regenerate(incident, org, actor, timeline.because(before, after))
+    return sentences
+
+
+def categories() -> list[DataCategory]:
+    """The data-category vocabulary, in its order."""
+    statement = db.select(DataCategory).order_by(DataCategory.sort_order)
+    return list(db.session.execute(statement).scalars())
+
+
+def _apply(changes: Changes, incident: Incident) -> None:
+    for name, value in changes.scalars.items():
+        setattr(incident, name, value)
+    if changes.category_ids is not None:
+        chosen = set(changes.category_ids)
+        incident.data_categories = [category for category in categories() if category.id in chosen]
+    if changes.places is not None:
+        _sync_places(incident, changes.places)
+    if changes.parties is not None:
+        incident.parties = [IncidentParty(**row) for row in changes.parties]
+
+
+def _sync_places(incident: Incident, rows: list[dict]) -> None:
+    """Update rows in place by code, so the (incident, code) constraint holds at every flush."""
+    wanted = {row["code"]: row for row in rows}
+    for existing in list(incident.jurisdictions):
+        if existing.code not in wanted:
+            incident.jurisdictions.remove(existing)
+    db.session.flush()
+    current = {row.code: row for row in incident.jurisdictions}
+    for code, row in wanted.items():
+        target = current.get(code) or AffectedJurisdiction(code=code)
+        target.people, target.records = row["people"], row.get("records")
+        if code not in current:
+            incident.jurisdictions.append(target)
