@@ -6,6 +6,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
+    account,
+    api,
     audit,
     audit_log,
     auth,
@@ -75,9 +77,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
-    for module in (audit, filters, security, cli, auth):
+    for module in (audit, filters, security, cli, auth, api):
         module.init_app(app)
     blueprints = (
+        account,
         audit_log,
         auth,
         calendar_feed,

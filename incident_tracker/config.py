@@ -24,6 +24,17 @@ class Defaults:
     INCIDENTS_PER_PAGE = 25
     HTTPS = False  # served over HTTPS: secure cookies and HSTS
     TRUSTED_PROXIES = 0  # reverse proxies in front (X-Forwarded-For/-Proto are trusted this deep)
+    # Reminder e-mails (`incident-tracker remind`, run from cron every minute)
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_STARTTLS = False
+    MAIL_TIMEOUT = 10  # seconds per SMTP connection: a cron run stays bounded
+    MAIL_FROM = "incident-tracker@localhost"
+    # 50% of the window from the anchor to the deadline, a time before it (2h, 30m, 1d), overdue
+    REMINDER_POINTS = "50%,80%,2h,overdue"
+    APP_BASE_URL = "http://127.0.0.1:5000"  # for the links in reminder e-mails
 
 
 def resource_dir(name: str) -> Path:

@@ -329,11 +329,20 @@ def deadlines(ctx: click.Context, file: str) -> None:
     prints one line on standard error and exits with status 2.
     """
     try:
-        facts = parse_facts(load_document(file))
-        result = compute(facts)
-        if result.missing:
-            raise missing_error(result.missing)
+        document = evaluate(load_document(file))
     except FactsError as error:
         click.echo(f"error: {error}", err=True)
         ctx.exit(2)
-    click.echo(json.dumps(obligations_document(result.obligations, facts), indent=2))
+    click.echo(json.dumps(document, indent=2))
+
+
+def evaluate(data: object) -> dict[str, Any]:
+    """Facts document in, {"obligations": [...]} out; FactsError names the bad or missing field.
+
+    The one path from a facts document to its deadlines, for the command line and the API.
+    """
+    facts = parse_facts(data)
+    result = compute(facts)
+    if result.missing:
+        raise missing_error(result.missing)
+    return obligations_document(result.obligations, facts)

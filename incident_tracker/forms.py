@@ -323,3 +323,13 @@ class DocumentForm(FlaskForm):
     )
     preview = SubmitField("Preview PDF")
     generate = SubmitField("Generate and archive")
+
+
+class TokenForm(FlaskForm):
+    """Create a personal API token."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    scope = SelectField(
+        "Scope", choices=choices([("read", "Read only"), ("read_write", "Read and write")])
+    )
+    submit = SubmitField("Create token")

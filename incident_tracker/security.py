@@ -1,7 +1,10 @@
 """Security headers and error pages."""
 
-from flask import Flask, current_app, render_template
+from http import HTTPStatus
+
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 
@@ -18,10 +21,15 @@ HEADERS = {
 }
 MESSAGES = {
     400: "The request could not be understood.",
+    401: "Authentication is required.",
     403: "Your role does not allow this.",
     404: "There is nothing here.",
     405: "That method is not allowed here.",
+    409: "The request conflicts with the current state.",
     413: "The request is too large.",
+    415: "Send JSON (Content-Type: application/json).",
+    422: "The request's content is not valid.",
+    429: "Too many requests.",
     500: "Something went wrong on our side; nothing was saved.",
 }
 
@@ -30,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_add_headers)
     for code in MESSAGES:
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)
 
 
@@ -46,10 +55,31 @@ def _add_headers(response):
 
 
 def _error_page(error):
+    db.session.rollback()  # nothing of a failed request is saved
     code = getattr(error, "code", 500) or 500
-    if code == 500:
-        db.session.rollback()
+    if request.path.startswith("/api/"):
+        return _problem(error, code)
     return render_template("error.html", code=code, message=MESSAGES.get(code, "")), code
+
+
+def _problem(error, code: int):
+    """An RFC 9457 problem-details response for the JSON API."""
+    data = getattr(error, "data", None) or {}
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(code).phrase,
+        "status": code,
+        "detail": data.get("message") or MESSAGES.get(code, ""),
+    }
+    errors = data.get("errors") or data.get("messages")
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = code
+    response.mimetype = "application/problem+json"
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def _csrf_error(error: CSRFError):

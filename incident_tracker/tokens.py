@@ -2,6 +2,10 @@
 
 import hashlib
 import secrets
+from datetime import datetime
+
+from .extensions import db
+from .models import CalendarFeed, User
 
 PREFIX = "itk_"
 
@@ -15,3 +19,16 @@ def new_secret() -> tuple[str, str]:
 def digest(token: str) -> str:
     """The stored form of a secret."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_calendar_feed(user: User) -> str:
+    """Create a secret calendar URL token for the user and return it (once); the caller commits."""
+    token, token_hash = new_secret()
+    db.session.add(CalendarFeed(user_id=user.id, token_hash=token_hash))
+    return token
+
+
+def revoke_calendar_feed(feed: CalendarFeed, now: datetime) -> None:
+    """End a feed: its URL answers 404 from now on (the row is kept); the caller commits."""
+    if feed.revoked_at is None:
+        feed.revoked_at = now

@@ -15,9 +15,14 @@ PAGES = [
 ]
 
 
+# Not pages: the API answers 401 without a token, the calendar feed 404 without a valid secret,
+# and the OpenAPI document is public.
+NOT_PAGES = {"static", "auth.login", "bootstrap.static", "api-docs.openapi_json"}
+
+
 def test_every_page_but_login_needs_a_login(app, client):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in ("static", "auth.login", "bootstrap.static"):
+        if rule.endpoint in NOT_PAGES or rule.rule.startswith(("/api/", "/calendar/")):
             continue
         numeric = {
             name
@@ -25,6 +30,9 @@ def test_every_page_but_login_needs_a_login(app, client):
             if isinstance(converter, IntegerConverter)
         }
         values = {name: 1 if name in numeric else "INC-2026-0001" for name in rule.arguments}
+        for name, converter in rule._converters.items():
+            if hasattr(converter, "items"):  # any(csv, json, pdf)
+                values[name] = sorted(converter.items)[0]
         url = rule.build(values)[1]
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)
@@ -150,3 +158,14 @@ def test_password_is_stored_as_a_scrypt_hash(app, make_user):
         stored = db.session.get(User, user.id).password_hash
     assert stored.startswith("scrypt:")
     assert PASSWORD not in stored
+
+
+def test_the_api_and_the_calendar_need_their_secrets(app, client):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(("/api/v1/", "/calendar/")) or rule.endpoint in NOT_PAGES:
+            continue
+        values = {name: "1" for name in rule.arguments}
+        url = rule.build(values)[1]
+        method = sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+        status = client.open(url, method=method).status_code
+        assert status == (401 if url.startswith("/api/") else 404), url

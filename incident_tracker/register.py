@@ -1,0 +1,562 @@
+"""The breach register (GDPR Art. 33(5)): which incidents, as plain values, as CSV, JSON and PDF.
+
+Art. 33(5) asks the controller to document every personal data breach, "comprising the facts
+relating to the personal data breach, its effects and the remedial action taken", notified or not.
+This module selects the incidents for a date range and filters, turns each into plain values
+(never ORM rows), and renders them. It needs the database session but not a request.
+
+Filters:
+
+- The date range is inclusive and read in the organization's timezone. It applies to the instant
+  the organization became aware of the incident, else when it was detected, else when it was
+  recorded.
+- An incident concerns a regime when it has an obligation of that regime (in any status, so that
+  decisions "not required" and rules that no longer apply are kept), or when the regime's own test
+  says it applies: a personal data breach assessed "unlikely to result in a risk" starts no GDPR
+  clock but belongs in the GDPR register with the rationale of that assessment.
+- An incident concerns a jurisdiction when it has an obligation there or people affected there.
+- Each incident lists only the obligations that match the regime and jurisdiction filters given.
+"""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
+
+from . import codes
+from .core.regimes import REGIME_NAMES, REGIMES
+from .documents.pdf import html_to_pdf
+from .documents.render import _layouts
+from .extensions import db
+from .localtime import display
+from .models import (
+    INCIDENT_STATUSES,
+    AffectedJurisdiction,
+    Document,
+    Filing,
+    Incident,
+    NotificationDecision,
+    Obligation,
+    Organization,
+    User,
+)
+from .regeneration import facts_for
+
+REGION_CODES = ("EU",)  # region-wide obligations (the GDPR data-subject notice)
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+YEARS = (1970, 2999)  # dates a register can be about (and whose day bounds can be computed)
+MAX_CODE = 6  # US-XX
+MAX_SHOWN = 60  # characters of a bad filter value repeated in an error message
+
+# The date an incident is filed under: awareness, else detection, else recording.
+REGISTER_INSTANT = func.coalesce(Incident.aware_at, Incident.detected_at, Incident.created_at)
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """Which incidents the register shows; dates are inclusive, in the organization's timezone."""
+
+    start: date | None = None
+    end: date | None = None
+    status: str = ""
+    regime: str = ""
+    jurisdiction: str = ""
+
+    def __post_init__(self) -> None:
+        if self.start and self.end and self.start > self.end:
+            raise FilterError(
+                f"the start date {self.start.isoformat()} is after the end date "
+                f"{self.end.isoformat()}"
+            )
+        if self.status and self.status not in INCIDENT_STATUSES:
+            raise FilterError(
+                f"unknown status {_shown(self.status)}; use one of {', '.join(INCIDENT_STATUSES)}"
+            )
+        if self.regime and self.regime not in REGIME_NAMES:
+            raise FilterError(
+                f"unknown regime {_shown(self.regime)}; use one of {', '.join(REGIME_NAMES)}"
+            )
+        if self.jurisdiction:
+            object.__setattr__(self, "jurisdiction", _jurisdiction(self.jurisdiction))
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> "RegisterQuery":
+        """Read the query string (from, to, status, regime, jurisdiction) or raise FilterError."""
+        return cls(
+            start=_date(args.get("from"), "from"),
+            end=_date(args.get("to"), "to"),
+            status=(args.get("status") or "").strip(),
+            regime=(args.get("regime") or "").strip(),
+            jurisdiction=(args.get("jurisdiction") or "").strip(),
+        )
+
+    def args(self) -> dict[str, str]:
+        """The query string that gives this query back (empty filters left out)."""
+        values = {
+            "from": self.start.isoformat() if self.start else "",
+            "to": self.end.isoformat() if self.end else "",
+            "status": self.status,
+            "regime": self.regime,
+            "jurisdiction": self.jurisdiction,
+        }
+        return {key: value for key, value in values.items() if value}
+
+    def describe(self) -> dict:
+        """The filters as plain values (null when not given), for the exports."""
+        return {
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+            "status": self.status or None,
+            "regime": self.regime or None,
+            "jurisdiction": self.jurisdiction or None,
+        }
+
+    def window(self, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+        """The UTC instants [first, after) that the inclusive local dates cover."""
+        first = _start_of_day(self.start, tz) if self.start else None
+        after = _start_of_day(self.end + timedelta(days=1), tz) if self.end else None
+        return first, after
+
+    def wants(self, row: Obligation) -> bool:
+        """Tell whether an obligation matches the regime and jurisdiction filters."""
+        return (not self.regime or row.regime == self.regime) and (
+            not self.jurisdiction or row.jurisdiction == self.jurisdiction
+        )
+
+
+def _shown(value: str) -> str:
+    return repr(value[:MAX_SHOWN] + ("…" if len(value) > MAX_SHOWN else ""))
+
+
+def _date(text: str | None, name: str) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if DATE_PATTERN.fullmatch(text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if YEARS[0] <= day.year <= YEARS[1]:
+                return day
+            raise FilterError(f"{name}: {text} is outside the years {YEARS[0]} to {YEARS[1]}")
+    raise FilterError(f"{name}: {_shown(text)} is not a date; use YYYY-MM-DD")
+
+
+def _jurisdiction(text: str) -> str:
+    """A country, a US-XX state or territory, or a region (EU), upper case; else FilterError."""
+    code = text.strip().upper()
+    if code in REGION_CODES:
+        return code
+    if len(code) > MAX_CODE:
+        raise FilterError(f"jurisdiction: {_shown(text.strip())} is not a country or US-XX code")
+    try:
+        return codes.jurisdiction_code(text)
+    except ValueError as error:
+        raise FilterError(f"jurisdiction: {error}") from None
+
+
+def _start_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant of a local date (where midnight is skipped, the moment clocks jump)."""
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
+def organization_zone(organization: Organization | None) -> ZoneInfo:
+    return ZoneInfo(organization.timezone if organization else "UTC")
+
+
+def current_organization() -> Organization | None:
+    return db.session.get(Organization, 1)
+
+
+# --- the query -------------------------------------------------------------------------------
+
+
+def _loading_options():
+    """Everything the entries read, loaded with one SELECT per relationship, whatever the count."""
+    obligations = selectinload(Incident.obligations)
+    filings = obligations.selectinload(Obligation.filings)
+    return (
+        selectinload(Incident.data_categories),
+        selectinload(Incident.jurisdictions),
+        filings.selectinload(Filing.filed_by).load_only(User.id, User.email),
+        # Only the hash of the document sent: never its HTML or PDF bytes.
+        filings.selectinload(Filing.document).load_only(Document.id, Document.pdf_sha256),
+        obligations.selectinload(Obligation.decisions)
+        .selectinload(NotificationDecision.decided_by)
+        .load_only(User.id, User.email),
+    )
+
+
+def statement(query: RegisterQuery, tz: ZoneInfo):
+    """The SELECT of the register's incidents, oldest first (before the regime test)."""
+    stmt = db.select(Incident).options(*_loading_options())
+    first, after = query.window(tz)
+    if first is not None:
+        stmt = stmt.where(REGISTER_INSTANT >= first)
+    if after is not None:
+        stmt = stmt.where(REGISTER_INSTANT < after)
+    if query.status:
+        stmt = stmt.where(Incident.status == query.status)
+    if query.jurisdiction:
+        stmt = stmt.where(
+            or_(
+                Incident.obligations.any(Obligation.jurisdiction == query.jurisdiction),
+                Incident.jurisdictions.any(
+                    (AffectedJurisdiction.code == query.jurisdiction)
+                    & (AffectedJurisdiction.people > 0)
+                ),
+            )
+        )
+    if query.regime and _applies_test(query.regime) is None:
+        stmt = stmt.where(Incident.obligations.any(Obligation.regime == query.regime))
+    return stmt.order_by(REGISTER_INSTANT.asc(), Incident.reference.asc())
+
+
+def _applies_test(regime: str) -> Callable | None:
+    """The regime's own "does it apply to these facts" function, where it has one."""
+    for module in REGIMES:
+        if any(rule.regime == regime for rule in module.RULES):
+            return getattr(module, "applies", None)
+    return None
+
+
+def _concerns_regime(incident: Incident, regime: str, organization: Organization | None) -> bool:
+    if any(row.regime == regime for row in incident.obligations):
+        return True
+    applies = _applies_test(regime)
+    return bool(applies and organization and applies(facts_for(incident, organization)))
+
+
+def incidents(query: RegisterQuery, organization: Organization | None = None) -> list[Incident]:
+    """The incidents of the register, with everything the entries read already loaded."""
+    tz = organization_zone(organization)
+    found = db.session.execute(statement(query, tz)).scalars().all()
+    if query.regime:
+        found = [row for row in found if _concerns_regime(row, query.regime, organization)]
+    return list(found)
+
+
+def entries(query: RegisterQuery, organization: Organization | None = None) -> list[dict]:
+    """The register's entries as plain values; the organization defaults to the stored profile."""
+    if organization is None:
+        organization = current_organization()
+    tz = organization_zone(organization)
+    return [entry(incident, query, tz) for incident in incidents(query, organization)]
+
+
+# --- the entries -----------------------------------------------------------------------------
+
+
+def iso(value: datetime | None, tz: ZoneInfo) -> str | None:
+    """ISO 8601 with the offset of the organization's timezone, to the second."""
+    return value.astimezone(tz).isoformat(timespec="seconds") if value else None
+
+
+def entry(incident: Incident, query: RegisterQuery, tz: ZoneInfo) -> dict:
+    """One incident of the register as plain values."""
+    places = [
+        {
+            "code": row.code,
+            "name": codes.name(row.code),
+            "people": row.people,
+            "records": row.records,
+        }
+        for row in incident.jurisdictions
+        if row.people or row.records
+    ]
+    known_records = [place["records"] for place in places if place["records"] is not None]
+    categories = incident.data_categories
+    return {
+        "reference": incident.reference,
+        "title": incident.title,
+        "status": incident.status,
+        "severity": incident.severity,
+        "occurred_at": iso(incident.occurred_at, tz),
+        "detected_at": iso(incident.detected_at, tz),
+        "aware_at": iso(incident.aware_at, tz),
+        "contained_at": iso(incident.contained_at, tz),
+        "closed_at": iso(incident.closed_at, tz),
+        "recorded_at": iso(incident.created_at, tz),
+        "nature": incident.summary or "",
+        "malicious": incident.malicious,
+        "cross_border": incident.cross_border,
+        "personal_data_breach": incident.personal_data_breach,
+        "data_categories": [category.name for category in categories],
+        "special_categories": [c.name for c in categories if c.special_category],
+        "people_total": sum(place["people"] for place in places),
+        "records_total": sum(known_records) if known_records else None,
+        "places": places,
+        "likely_consequences": incident.consequences or "",
+        "measures_taken": incident.measures_taken or "",
+        "root_cause": incident.root_cause or "",
+        "gdpr_risk": incident.gdpr_risk,
+        "gdpr_risk_rationale": incident.gdpr_risk_rationale or "",
+        "nis2_significant": incident.nis2_significant,
+        "nis2_significance_rationale": incident.nis2_significance_rationale or "",
+        "obligations": [
+            obligation_entry(row, tz) for row in incident.obligations if query.wants(row)
+        ],
+    }
+
+
+def obligation_entry(row: Obligation, tz: ZoneInfo) -> dict:
+    """One obligation with its filings (corrections included) and its decisions."""
+    return {
+        "id": row.id,
+        "rule_id": row.rule_id,
+        "regime": row.regime,
+        "jurisdiction": row.jurisdiction,
+        "title": row.title,
+        "recipient": row.recipient,
+        "basis": row.basis,
+        "due_at": iso(row.due_at, tz),
+        "starts_when": row.starts_when or "",
+        "status": row.status,
+        "reason": row.reason or "",
+        "filings": [
+            {
+                "id": filing.id,
+                "submitted_at": iso(filing.submitted_at, tz),
+                "due_at": iso(filing.due_at, tz),
+                "late": filing.late,
+                "recipient_reference": filing.recipient_reference,
+                "delay_reasons": filing.delay_reasons,
+                "note": filing.note,
+                "corrects": filing.corrects_id,
+                "filed_by": filing.filed_by.email,
+                "document_sha256": filing.document.pdf_sha256 if filing.document else None,
+            }
+            for filing in row.filings
+        ],
+        "decisions": [
+            {
+                "decision": "not required",
+                "rationale": decision.rationale,
+                "decided_by": decision.decided_by.email,
+                "decided_at": iso(decision.decided_at, tz),
+            }
+            for decision in row.decisions
+        ],
+    }
+
+
+def organization_entry(organization: Organization | None) -> dict | None:
+    """Who keeps the register (with the contact point of GDPR Art. 33(3)(b))."""
+    if organization is None:
+        return None
+    return {
+        "name": organization.name,
+        "country": organization.country,
+        "timezone": organization.timezone,
+        "dpo_name": organization.dpo_name or "",
+        "dpo_email": organization.dpo_email or "",
+        "dpo_phone": organization.dpo_phone or "",
+    }
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+INCIDENT_COLUMNS = (
+    "reference",
+    "title",
+    "status",
+    "severity",
+    "occurred_at",
+    "detected_at",
+    "aware_at",
+    "contained_at",
+    "closed_at",
+    "recorded_at",
+    "nature",
+    "malicious",
+    "cross_border",
+    "personal_data_breach",
+    "data_categories",
+    "special_categories",
+    "people_total",
+    "records_total",
+    "places",
+    "likely_consequences",
+    "measures_taken",
+    "root_cause",
+    "gdpr_risk",
+    "gdpr_risk_rationale",
+    "nis2_significant",
+    "nis2_significance_rationale",
+)
+OBLIGATION_COLUMNS = (
+    "obligation_id",
+    "rule_id",
+    "regime",
+    "jurisdiction",
+    "obligation",
+    "recipient",
+    "basis",
+    "due_at",
+    "starts_when",
+    "obligation_status",
+    "obligation_reason",
+    "submitted_at",
+    "late",
+    "recipient_reference",
+    "delay_reasons",
+    "filed_by",
+    "document_sha256",
+    "decision",
+    "decision_rationale",
+    "decided_by",
+    "decided_at",
+)
+CSV_COLUMNS = INCIDENT_COLUMNS + OBLIGATION_COLUMNS
+SEPARATOR = "\n"  # between several filings or decisions in one cell, in the same order per column
+
+
+def neutralise(value: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula (CWE-1236): prefix an apostrophe."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return neutralise("; ".join(str(item) for item in value))
+    return neutralise(str(value))
+
+
+def _places(places: list[dict]) -> str:
+    parts = []
+    for place in places:
+        text = f"{place['code']}: {place['people']} people"
+        if place["records"] is not None:
+            text += f", {place['records']} records"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _joined(items: Iterable[dict], key: str) -> str:
+    return SEPARATOR.join(_cell(item[key]) for item in items)
+
+
+def _obligation_cells(row: dict) -> dict:
+    filings, decisions = row["filings"], row["decisions"]
+    return {
+        "obligation_id": _cell(row["id"]),
+        "rule_id": _cell(row["rule_id"]),
+        "regime": _cell(row["regime"]),
+        "jurisdiction": _cell(row["jurisdiction"]),
+        "obligation": _cell(row["title"]),
+        "recipient": _cell(row["recipient"]),
+        "basis": _cell(row["basis"]),
+        "due_at": _cell(row["due_at"]),
+        "starts_when": _cell(row["starts_when"]),
+        "obligation_status": _cell(row["status"]),
+        "obligation_reason": _cell(row["reason"]),
+        "submitted_at": _joined(filings, "submitted_at"),
+        "late": _joined(filings, "late"),
+        "recipient_reference": _joined(filings, "recipient_reference"),
+        "delay_reasons": _joined(filings, "delay_reasons"),
+        "filed_by": _joined(filings, "filed_by"),
+        "document_sha256": _joined(filings, "document_sha256"),
+        "decision": _joined(decisions, "decision"),
+        "decision_rationale": _joined(decisions, "rationale"),
+        "decided_by": _joined(decisions, "decided_by"),
+        "decided_at": _joined(decisions, "decided_at"),
+    }
+
+
+def csv_rows(entries: Iterable[dict]) -> Iterable[dict]:
+    """One row per obligation, the incident's columns repeated; one row for none."""
+    for item in entries:
+        incident = {name: _cell(item[name]) for name in INCIDENT_COLUMNS if name != "places"}
+        incident["places"] = neutralise(_places(item["places"]))
+        obligations = item["obligations"] or [None]
+        for row in obligations:
+            cells = _obligation_cells(row) if row else dict.fromkeys(OBLIGATION_COLUMNS, "")
+            yield {**incident, **cells}
+
+
+def to_csv(entries: Iterable[dict]) -> str:
+    """The register as CSV text (RFC 4180 quoting, CRLF line ends, header first)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(csv_rows(entries))
+    return buffer.getvalue()
+
+
+# --- JSON and PDF ----------------------------------------------------------------------------
+
+
+def to_json(
+    entries: list[dict],
+    *,
+    generated_at: datetime | None = None,
+    organization: Organization | None = None,
+    query: RegisterQuery | None = None,
+) -> str:
+    """The register as a JSON document: when, by whom it is kept, the filters, the incidents."""
+    tz = organization_zone(organization)
+    document = {
+        "generated_at": iso(generated_at or datetime.now(UTC), tz),
+        "organization": organization_entry(organization),
+        "filters": (query or RegisterQuery()).describe(),
+        "incidents": entries,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_register_html(
+    entries: list[dict],
+    *,
+    generated_at: datetime,
+    organization: Organization | None = None,
+    query: RegisterQuery | None = None,
+) -> str:
+    """The register in the trusted print layout (templates/print/register.html, autoescaped)."""
+    tz = organization_zone(organization)
+    query = query or RegisterQuery()
+    layout = _layouts().get_template("register.html")
+    return layout.render(
+        entries=entries,
+        organization=organization_entry(organization),
+        filters=query.describe(),
+        regime_names=REGIME_NAMES,
+        generated_at=iso(generated_at, tz),
+        when=lambda text: readable(text, tz),
+    )
+
+
+def render_register_pdf(
+    entries: list[dict],
+    *,
+    generated_at: datetime,
+    organization: Organization | None = None,
+    query: RegisterQuery | None = None,
+) -> bytes:
+    """The register as a PDF, through the same locked-down renderer as letters."""
+    html = render_register_html(
+        entries, generated_at=generated_at, organization=organization, query=query
+    )
+    return html_to_pdf(html)
+
+
+def readable(text: str | None, tz: ZoneInfo) -> str:
+    """An ISO 8601 instant of the entries as "2026-03-27 17:30 CET" (empty for none)."""
+    return display(datetime.fromisoformat(text), tz) if text else ""
