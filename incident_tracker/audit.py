@@ -30,7 +30,11 @@ from .models import (
 )
 
 NOT_AUDITED = (AuditEvent, AuditHead, LoginAttempt, ReferenceCounter, ReminderSent)
-HIDDEN = {"password_hash": "(changed)", "token_hash": "(secret)", "pdf": None, "html": None}
+HIDDEN = {"pdf": None, "html": None}  # documents are audited by their hashes
+SECRETS = {
+    "password_hash",
+    "token_hash",
+}  # audited as a fingerprint: a change shows, the secret not
 COLLECTIONS = {"data_categories"}  # many-to-many changes recorded on the incident itself
 
 
@@ -101,7 +105,9 @@ def _values(state, action: str) -> tuple[dict | None, dict | None]:
 
 def _plain(name: str, value):
     if name in HIDDEN:
-        return HIDDEN[name] if value is not None else None
+        return None
+    if name in SECRETS and value is not None:
+        return "fingerprint:" + hashlib.sha256(f"audit:{value}".encode()).hexdigest()[:12]
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, bytes):

@@ -68,8 +68,15 @@ def decide_not_required(row: Obligation, rationale: str, actor: User) -> Notific
     """Record that an obligation is not required, with the rationale (no commit)."""
     decision = NotificationDecision(rationale=rationale.strip(), decided_by=actor)
     row.decisions.append(decision)
-    row.status, row.reason = "not_required", decision.rationale
+    row.status, row.reason = "not_required", _excerpt(decision.rationale)
     who = f"{row.title} ({row.jurisdiction}) decided not required by {actor.email}"
     text = f"{who}: {decision.rationale}"
     timeline.record(row.incident, "decision", text, actor)
     return decision
+
+
+REASON_LENGTH = 500  # the obligation shows an excerpt; the decision keeps the whole rationale
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"

@@ -87,7 +87,8 @@ class VersionedForm(FlaskForm):
 
     def submitted_version(self) -> int | None:
         """The version the browser sent back; a form without one is treated as stale."""
-        return self.version.data if self.version.raw_data else None
+        version = self.version.data if self.version.raw_data else None
+        return version if isinstance(version, int) and 0 < version < 2**31 else None
 
     def mark_current(self, version: int, loaded_at: str) -> None:
         """Make the form carry this version (after a conflict, the user saves over it knowingly)."""
@@ -293,6 +294,7 @@ class DecisionForm(FlaskForm):
 
     rationale = TextAreaField(
         "Why no notification is required",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[DataRequired(), Length(min=20, max=LONG_TEXT)],
     )
     submit = SubmitField("Decide: not required")

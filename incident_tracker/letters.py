@@ -56,7 +56,8 @@ def copy(key: str):
     original = _get(key)
     form = CopyForm()
     if not form.validate_on_submit():
-        abort(400)
+        page = render_template("letters_app/show.html", template=original, copy_form=form, may_edit=True)
+        return page, 422
     template = LetterTemplate(
         key=_new_key(original.key),
         name=form.name.data.strip(),

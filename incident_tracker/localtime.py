@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 ACCEPTED_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
+MACHINE_ZONES = frozenset({"localtime", "Factory"})
+
+
 def zone(name: str) -> ZoneInfo:
-    """Return the IANA zone or raise ValueError naming it."""
-    if name not in _zone_names():
+    """Return the IANA zone or raise ValueError naming it (not the machine-dependent ones)."""
+    if name not in _zone_names() or name in MACHINE_ZONES:
         raise ValueError(f"unknown IANA timezone {name!r} (for example Europe/Berlin)")
     try:
         return ZoneInfo(name)
@@ -31,14 +34,20 @@ def _zone_names() -> set[str]:
 _ZONES: set[str] | None = None
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2999  # the same range as the facts document
+
+
 def parse_instant(text: str, tz: ZoneInfo) -> datetime:
     """Read "YYYY-MM-DD HH:MM" as wall time in tz, or an ISO 8601 instant with its own offset."""
     text = text.strip()
     explicit = _parse_with_offset(text)
-    if explicit is not None:
-        return explicit.astimezone(UTC)
-    wall = _parse_wall_time(text)
-    return wall_time_to_instant(wall, tz)
+    wall = explicit or _parse_wall_time(text)
+    if not FIRST_YEAR <= wall.year <= LAST_YEAR:
+        raise ValueError(f"{text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+    try:
+        return explicit.astimezone(UTC) if explicit else wall_time_to_instant(wall, tz)
+    except OverflowError as error:
+        raise ValueError(f"{text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}") from error
 
 
 def _parse_with_offset(text: str) -> datetime | None:

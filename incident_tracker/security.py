@@ -2,7 +2,7 @@
 
 from http import HTTPStatus
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -35,11 +35,24 @@ MESSAGES = {
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul)
     app.after_request(_add_headers)
     for code in MESSAGES:
         app.register_error_handler(code, _error_page)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)
+
+
+def _refuse_nul():
+    """Refuse NUL characters in any submitted value: no database stores them faithfully."""
+    values = list(request.args.values())
+    body = b""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        values += request.form.values()
+        body = request.get_data(cache=True)
+    if any("\x00" in value for value in values) or b"\\u0000" in body:
+        abort(400, description="NUL characters are not allowed in any field.")
+    return None
 
 
 def _add_headers(response):
@@ -59,7 +72,15 @@ def _error_page(error):
     code = getattr(error, "code", 500) or 500
     if request.path.startswith("/api/"):
         return _problem(error, code)
-    return render_template("error.html", code=code, message=MESSAGES.get(code, "")), code
+    return render_template("error.html", code=code, message=_message(error, code)), code
+
+
+def _message(error, code: int) -> str:
+    """Our own description when the code gave one, else the standard message for the code."""
+    description = getattr(error, "description", None)
+    if description and description != getattr(type(error), "description", None):
+        return description
+    return MESSAGES.get(code, "")
 
 
 def _problem(error, code: int):
@@ -69,7 +90,7 @@ def _problem(error, code: int):
         "type": "about:blank",
         "title": HTTPStatus(code).phrase,
         "status": code,
-        "detail": data.get("message") or MESSAGES.get(code, ""),
+        "detail": data.get("message") or _message(error, code),
     }
     errors = data.get("errors") or data.get("messages")
     if errors:

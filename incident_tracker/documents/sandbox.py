@@ -10,6 +10,7 @@ import sys
 from collections.abc import Mapping
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -23,8 +24,48 @@ class TemplateProblem(ValueError):
     """A template that cannot be saved or rendered, with the line where known."""
 
 
+MAX_SIZE = 100_000  # the largest string or list a template may build by * or **
+STAFF_ERRORS = (
+    TemplateError,
+    ArithmeticError,
+    TypeError,
+    ValueError,
+    LookupError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+)
+MAX_BITS = 4096  # the largest number a template may compute by **
+
+
+class LetterEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with * and ** bounded so a template cannot exhaust memory or CPU."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and _too_big_power(left, right):
+            raise SecurityError("numbers that large are not allowed in letters")
+        if operator == "*" and _too_large(left, right):
+            raise SecurityError(f"results longer than {MAX_SIZE} are not allowed in letters")
+        return super().call_binop(context, operator, left, right)
+
+
+def _too_big_power(base, exponent) -> bool:
+    if not isinstance(exponent, int | float) or abs(exponent) > 64:
+        return True
+    return isinstance(base, int) and base.bit_length() * abs(exponent) > MAX_BITS
+
+
+def _too_large(left, right) -> bool:
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, str | list | tuple) and isinstance(count, int):
+            return len(sequence) * count > MAX_SIZE
+    return False
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = LetterEnvironment(
         autoescape=True,  # from_string templates are not covered by select_autoescape
         undefined=StrictUndefined,
         loader=None,
@@ -89,7 +130,7 @@ def render(source: str, context: Mapping[str, object]) -> Markup:
         raise TemplateProblem("; ".join(found))
     try:
         return Markup(ENV.from_string(source).render(dict(context)))
-    except TemplateError as error:
+    except STAFF_ERRORS as error:  # whatever a staff template does wrong is the template's problem
         raise TemplateProblem(_with_line(error)) from None
 
 
