@@ -56,7 +56,9 @@ def copy(key: str):
     original = _get(key)
     form = CopyForm()
     if not form.validate_on_submit():
-        page = render_template("letters_app/show.html", template=original, copy_form=form, may_edit=True)
+        page = render_template(
+            "letters_app/show.html", template=original, copy_form=form, may_edit=True
+        )
         return page, 422
     template = LetterTemplate(
         key=_new_key(original.key),
