@@ -47,11 +47,8 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
-    email, address, now = (
-        form.email.data.strip().lower(),
-        request.remote_addr or "unknown",
-        utcnow(),
-    )
+    email = form.email.data.strip().lower()[:254]  # lower() can lengthen some letters
+    address, now = (request.remote_addr or "unknown")[:64], utcnow()
     refusal = throttle.check(email, address, now)
     if refusal is not None:
         flash(refusal.message, "danger")
