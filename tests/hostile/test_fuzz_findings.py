@@ -31,11 +31,6 @@ FILED = "gdpr.sa_notification:DE"
 # ---------------------------------------------------------------------------------------------
 
 EXTREME_INSTANTS = ["0001-01-01 00:00", "0001-01-01T00:00+14:00", "9999-12-31T23:59-14:00"]
-OVERFLOW = (
-    "BUG: InstantField -> localtime.parse_instant/wall_time_to_instant calls astimezone() on an "
-    "instant at the edge of the datetime range and the OverflowError ('date value out of "
-    "range') is not a ValueError, so it escapes the form: a 500 instead of a field message"
-)
 
 
 @pytest.mark.parametrize("value", EXTREME_INSTANTS)
@@ -76,12 +71,6 @@ def test_a_far_future_anchor_is_refused_not_500(app, client, editor, name):
 # ---------------------------------------------------------------------------------------------
 # The hidden version field
 # ---------------------------------------------------------------------------------------------
-
-VERSION_BUG = (
-    "BUG: VersionedForm.version is an IntegerField without a range; versions.claim() binds "
-    "it into UPDATE ... WHERE version = :v: {what}, and the request is a 500 instead of the "
-    "409 a stale version gets"
-)
 
 
 @pytest.mark.parametrize(
@@ -159,11 +148,6 @@ RUNTIME_ERRORS = [
     "{{ ''|format(1, 2) }}",
     "{{ incident.people_total / 0 }}",
 ]
-SANDBOX_BUG = (
-    "BUG: documents.sandbox.render converts only jinja2 TemplateError into TemplateProblem; an "
-    "expression that raises ZeroDivisionError, TypeError, ValueError or AssertionError at render "
-    "time escapes letters._checks_out / documents_views.draft: a 500 instead of a message"
-)
 
 
 @pytest.mark.parametrize("body", RUNTIME_ERRORS)
