@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup system-packages test lock sbom clean-venv
+.PHONY: run setup system-packages test bench lock sbom clean-venv
 
 run: setup
 	$(BIN)/incident-tracker db upgrade
@@ -29,6 +29,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 test: setup
 	@scripts/test.sh
+
+# The benchmark table (bench/RESULTS.md): SQLite and a private PostgreSQL, 1,000 to 100,000
+# incidents, in-process and under gunicorn with hey; about 15 minutes. BENCH_ARGS=--quick is short.
+bench: setup
+	@scripts/with-postgres.sh $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Regenerate the hash-pinned lock file from pyproject.toml (needs uv on PATH or in .venv/bin).
 UV ?= $(shell command -v uv 2>/dev/null || echo $(BIN)/uv)

@@ -1,6 +1,12 @@
-"""The home page: every open obligation across incidents, soonest first."""
+"""The home page: every pending obligation across open incidents, soonest first, a page at a time.
 
-from dataclasses import dataclass
+Three sections (dated deadlines, duties without a fixed deadline, duties awaiting their anchor),
+each paginated on its own: the page costs the same few queries whether the register holds a
+hundred pending duties or a hundred thousand.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template, request
 from flask_login import login_required
@@ -11,9 +17,8 @@ from .models import Incident, Obligation
 
 bp = Blueprint("dashboard", __name__)
 
-PENDING = ("open", "awaiting_anchor", "no_fixed_deadline")
-
-LIMIT = 500
+SECTIONS = {"dated": "open", "undated": "no_fixed_deadline", "awaiting": "awaiting_anchor"}
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,7 @@ class Filters:
     regime: str = ""
     jurisdiction: str = ""
     incident: str = ""
+    pages: dict[str, int] = field(default_factory=dict)  # section -> page number
 
     @classmethod
     def from_args(cls, args) -> "Filters":
@@ -29,34 +35,48 @@ class Filters:
             regime=regime if regime in REGIME_NAMES else "",
             jurisdiction=args.get("jurisdiction", "").strip().upper()[:6],
             incident=args.get("incident", "").strip().upper()[:20],
+            pages={name: _page_number(args, f"{name}_page") for name in SECTIONS},
         )
+
+    def page(self, section: str) -> int:
+        return self.pages.get(section, 1)
+
+    def args(self, section: str) -> Callable[..., dict]:
+        """For the pagination macro: the query string of another page of one section."""
+
+        def build(page: int) -> dict:
+            values = {"regime": self.regime, "jurisdiction": self.jurisdiction}
+            values["incident"] = self.incident
+            values |= {f"{name}_page": number for name, number in self.pages.items()}
+            values[f"{section}_page"] = page
+            kept = {k: v for k, v in values.items() if v not in ("", 1)}
+            return kept | {"_anchor": section}
+
+        return build
+
+
+def _page_number(args, name: str) -> int:
+    return min(max(1, args.get(name, 1, type=int) or 1), 100_000)
 
 
 @bp.get("/")
 @login_required
 def index():
-    """Show open obligations soonest first, then undated and awaiting ones."""
+    """Show pending obligations soonest first: dated, then undated, then awaiting their anchor."""
     filters = Filters.from_args(request.args)
-    rows = _pending(filters)
+    sections = {name: _section(filters, name, status) for name, status in SECTIONS.items()}
     return render_template(
-        "dashboard/index.html",
-        filters=filters,
-        regimes=REGIME_NAMES,
-        dated=[row for row in rows if row.status == "open"],
-        awaiting=[row for row in rows if row.status == "awaiting_anchor"],
-        undated=[row for row in rows if row.status == "no_fixed_deadline"],
-        incidents=_open_incident_references(),
+        "dashboard/index.html", filters=filters, regimes=REGIME_NAMES, sections=sections
     )
 
 
-def _pending(filters: Filters) -> list[Obligation]:
+def _section(filters: Filters, name: str, status: str):
     statement = (
         db.select(Obligation)
         .join(Obligation.incident)
-        .where(Obligation.status.in_(PENDING), Incident.status != "closed")
+        .where(Obligation.status == status, Incident.status != "closed")
         .options(db.contains_eager(Obligation.incident))
         .order_by(Obligation.due_at.asc().nulls_last(), Incident.reference, Obligation.rule_id)
-        .limit(LIMIT)
     )
     if filters.regime:
         statement = statement.where(Obligation.regime == filters.regime)
@@ -64,13 +84,4 @@ def _pending(filters: Filters) -> list[Obligation]:
         statement = statement.where(Obligation.jurisdiction == filters.jurisdiction)
     if filters.incident:
         statement = statement.where(Incident.reference == filters.incident)
-    return list(db.session.execute(statement).scalars())
-
-
-def _open_incident_references() -> list[str]:
-    statement = (
-        db.select(Incident.reference)
-        .where(Incident.status != "closed")
-        .order_by(Incident.reference)
-    )
-    return list(db.session.execute(statement).scalars())
+    return db.paginate(statement, page=filters.page(name), per_page=PER_PAGE, error_out=False)

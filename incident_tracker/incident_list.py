@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Select, or_
+from sqlalchemy import Select
 
+from . import search_index
 from .extensions import db
 from .models import INCIDENT_STATUSES, AffectedJurisdiction, DataCategory, Incident
+from .models.incidents import incident_data_category
 
 SORTS = {
     "reference": Incident.reference,
@@ -62,24 +64,23 @@ def statement(query: ListQuery) -> Select:
     """The SELECT for a list query."""
     stmt = db.select(Incident)
     if query.q:
-        pattern = f"%{_escape_like(query.q)}%"
-        stmt = stmt.where(
-            or_(
-                Incident.reference.ilike(pattern, escape="\\"),
-                Incident.title.ilike(pattern, escape="\\"),
-            )
-        )
+        stmt = stmt.where(search_index.matching(query.q))
     if query.status:
         stmt = stmt.where(Incident.status == query.status)
+    # The filters are IN (subquery) rather than EXISTS: the database can start from the few rows
+    # of one category or one place (indexed) instead of testing every incident.
     if query.category:
-        stmt = stmt.where(Incident.data_categories.any(DataCategory.code == query.category))
-    if query.jurisdiction:
-        stmt = stmt.where(
-            Incident.jurisdictions.any(
-                (AffectedJurisdiction.code == query.jurisdiction)
-                & (AffectedJurisdiction.people > 0)
-            )
+        in_category = (
+            db.select(incident_data_category.c.incident_id)
+            .join(DataCategory)
+            .where(DataCategory.code == query.category)
         )
+        stmt = stmt.where(Incident.id.in_(in_category))
+    if query.jurisdiction:
+        affected = db.select(AffectedJurisdiction.incident_id).where(
+            AffectedJurisdiction.code == query.jurisdiction, AffectedJurisdiction.people > 0
+        )
+        stmt = stmt.where(Incident.id.in_(affected))
     column = SORTS[query.sort]
     order = column.desc() if query.descending else column.asc()
     return stmt.order_by(order.nulls_last(), Incident.id.desc())
@@ -89,7 +90,3 @@ def search(query: ListQuery):
     """One page of incidents for the query."""
     per_page = current_app.config["INCIDENTS_PER_PAGE"]
     return db.paginate(statement(query), page=query.page, per_page=per_page, error_out=False)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

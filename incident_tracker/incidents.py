@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
 
 from . import audit, profile, records, timeline, versions
 from .core import engine
@@ -14,6 +15,7 @@ from .models import (
     Incident,
     IncidentParty,
     Obligation,
+    TimelineEvent,
     User,
 )
 from .records import SCALAR_FIELDS
@@ -60,7 +62,7 @@ def new():
 @login_required
 def show(reference: str):
     """Show an incident with its data, people affected, parties and timeline."""
-    incident = _get(reference)
+    incident = _get(reference, options=PAGE_LOADS)
     return _show_page(incident, _note_form())
 
 
@@ -142,9 +144,20 @@ def _by_regime(rows: list[Obligation]) -> list[tuple[str, list[Obligation]]]:
     ]
 
 
-def _get(reference: str, for_update: bool = False) -> Incident:
+# What the incident page shows, loaded in one query per collection (never one per row).
+PAGE_LOADS = (
+    selectinload(Incident.obligations).selectinload(Obligation.filings),
+    selectinload(Incident.events).joinedload(TimelineEvent.actor),
+    selectinload(Incident.jurisdictions),
+    selectinload(Incident.parties),
+    selectinload(Incident.data_categories),
+    joinedload(Incident.owner),
+)
+
+
+def _get(reference: str, for_update: bool = False, options=()) -> Incident:
     """Load an incident by reference; lock its row (on PostgreSQL) when it will be changed."""
-    statement = db.select(Incident).filter_by(reference=reference)
+    statement = db.select(Incident).filter_by(reference=reference).options(*options)
     if for_update:
         statement = statement.with_for_update()
     incident = db.session.execute(statement).scalar_one_or_none()

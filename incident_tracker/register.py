@@ -554,7 +554,7 @@ def render_register_pdf(
     html = render_register_html(
         entries, generated_at=generated_at, organization=organization, query=query
     )
-    return html_to_pdf(html)
+    return html_to_pdf(html, stylesheet="register.css")
 
 
 def readable(text: str | None, tz: ZoneInfo) -> str:

@@ -1,9 +1,10 @@
 import logging
 from logging.config import fileConfig
 
+from alembic import context
 from flask import current_app
 
-from alembic import context
+from incident_tracker.search_index import modelled
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -46,7 +47,7 @@ def get_metadata():
 
 
 def render_item(type_, obj, autogen_context):
-    """Write the UTC datetime type as what it is in the database, so migrations import no app code."""
+    """Write the UTC datetime type as what it is in the database (migrations import no app code)."""
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":
         return "sa.DateTime(timezone=True)"
     return False
@@ -92,6 +93,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("render_as_batch", True)  # SQLite needs batch mode to alter tables
+    conf_args.setdefault("include_name", modelled)  # the search indexes live outside the models
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages the app and its tests need, when running as root and they are missing:
 # WeasyPrint's libraries and fonts, poppler-utils (PDF checks), Chromium (browser tests) and the
-# PostgreSQL 15 server binaries (the test command starts a private server).
+# PostgreSQL 15 server binaries (the test command starts a private server), and hey, the HTTP
+# load generator of `make bench`.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-          poppler-utils chromium)
+          poppler-utils chromium hey)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -40,4 +40,4 @@ def render_document(source: str, context: dict, title: str) -> Rendered:
     body = render(source, context)
     layout = _layouts().get_template("letter.html")
     html = layout.render(body=body, title=title, organization=context["organization"])
-    return Rendered(html=html, pdf=html_to_pdf(html))
+    return Rendered(html=html, pdf=html_to_pdf(html, stylesheet="letter.css"))

@@ -8,8 +8,9 @@ a legal letter.
 
 import sys
 from collections.abc import Mapping
+from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -129,9 +130,15 @@ def render(source: str, context: Mapping[str, object]) -> Markup:
     if found:
         raise TemplateProblem("; ".join(found))
     try:
-        return Markup(ENV.from_string(source).render(dict(context)))
+        return Markup(_compiled(source).render(dict(context)))
     except STAFF_ERRORS as error:  # whatever a staff template does wrong is the template's problem
         raise TemplateProblem(_with_line(error)) from None
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """A template compiled once per source (revisions are immutable; the environment too)."""
+    return ENV.from_string(source)
 
 
 def _with_line(error: TemplateError) -> str:

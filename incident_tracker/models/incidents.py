@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -47,6 +47,8 @@ incident_data_category = db.Table(
     "incident_data_category",
     db.Column("incident_id", ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True),
     db.Column("data_category_id", ForeignKey("data_category.id"), primary_key=True),
+    # The list's category filter starts from one category's incidents.
+    Index("ix_incident_data_category_category", "data_category_id", "incident_id"),
 )
 
 
@@ -113,13 +115,15 @@ class AffectedJurisdiction(db.Model):
 
     __table_args__ = (
         UniqueConstraint("incident_id", "code"),
+        # The list's place filter (code, people > 0) answered from the index alone.
+        Index("ix_affected_jurisdiction_code_people", "code", "people", "incident_id"),
         CheckConstraint("people >= 0", name="people_not_negative"),
         CheckConstraint("records IS NULL OR records >= 0", name="records_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(6), index=True)
+    code: Mapped[str] = mapped_column(String(6))
     people: Mapped[int] = mapped_column(default=0)
     records: Mapped[int | None]
 

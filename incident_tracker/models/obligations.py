@@ -25,7 +25,8 @@ class Obligation(db.Model):
     __table_args__ = (
         UniqueConstraint("incident_id", "rule_id", "jurisdiction"),
         enum_check("status", OBLIGATION_STATUSES, nullable=False),
-        Index("ix_obligation_status_due_at", "status", "due_at"),
+        # The dashboard's sections: one status, soonest first, and the incident to join (covering).
+        Index("ix_obligation_status_due_at_incident", "status", "due_at", "incident_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -177,9 +177,16 @@ def check_database(
 class Gunicorn:
     """gunicorn serving create_app() on a loopback socket, in its own process group."""
 
-    def __init__(self, env: dict[str, str], folder: Path, workers: int = 4) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        folder: Path,
+        workers: int = 4,
+        app: str = "incident_tracker.app:create_app()",
+    ) -> None:
         self.env = env
         self.workers = workers
+        self.app = app
         self.log_path = folder / "gunicorn.log"
         self.access_log_path = folder / "access.log"
         self.process: subprocess.Popen | None = None
@@ -210,7 +217,7 @@ class Gunicorn:
                         "-",
                         "--access-logfile",
                         str(self.access_log_path),
-                        "incident_tracker.app:create_app()",
+                        self.app,
                     ],
                     env=self.env,
                     cwd=ROOT,
