@@ -18,9 +18,25 @@ from zoneinfo import available_timezones
 import click
 
 from . import codes
+from .core.contracts import (
+    OPTIONAL_TEXTS,
+    Clause,
+    ClausePeriod,
+    Contract,
+    Direction,
+    Scope,
+    Trigger,
+    Unit,
+    check_amount,
+    check_choice,
+    check_governing_law,
+    check_slug,
+    check_text,
+)
 from .core.engine import MissingFact, Obligation, compute
 from .core.facts import EEA, ENUMS, FLAGS, INSTANTS, MACHINE_ZONES, Facts, Organization
 from .core.regimes import OBLIGATION_IDS
+from .core.regimes.contracts import PREFIX as CONTRACT_PREFIX
 from .core.regimes.us_states import STATES
 
 ORGANIZATION_FIELDS = tuple(item.name for item in fields(Organization))
@@ -31,6 +47,10 @@ FACT_FLAGS = tuple(name for name in TOP_LEVEL_FIELDS if name in FLAGS)
 EXAMPLE_INSTANT = "2026-03-27T17:30:00+01:00"
 YEARS = (1970, 2999)  # keeps every deadline computable (no overflow near year 9999)
 REGION_JURISDICTIONS = ("EU",)
+CONTRACT_FIELDS = tuple(item.name for item in fields(Contract))
+CLAUSE_FIELDS = tuple(item.name for item in fields(Clause))
+PERIOD_FIELDS = tuple(item.name for item in fields(ClausePeriod))
+CLAUSE_DEFAULTS = {item.name: item.default for item in fields(Clause)}
 
 
 class FactsError(ValueError):
@@ -180,9 +200,11 @@ def _affected(value: object) -> dict[str, int]:
     return counts
 
 
-def _obligation_id(name: str, field: str) -> str:
+def _obligation_id(name: str, field: str, clauses: Mapping[str, Clause]) -> str:
     if name in OBLIGATION_IDS:
         return name
+    if name.startswith(CONTRACT_PREFIX):
+        return _clause_obligation(name, field, clauses)
     state = name.split(".")[0]
     if state.startswith("us-") and state[3:].upper() not in STATES:
         catalogue = ", ".join(sorted(STATES))
@@ -191,10 +213,21 @@ def _obligation_id(name: str, field: str) -> str:
     _fail(field, "unknown obligation id" + (f'; did you mean "{close[0]}"?' if close else ""))
 
 
-def _submission_key(key: str) -> str:
+def _clause_obligation(name: str, field: str, clauses: Mapping[str, Clause]) -> str:
+    clause = clauses.get(name.removeprefix(CONTRACT_PREFIX))
+    if clause is None:
+        _fail(
+            field, f"no clause in contracts has the id {_shown(name.removeprefix(CONTRACT_PREFIX))}"
+        )
+    if clause.direction is Direction.INBOUND:
+        _fail(field, "an inbound clause (the counterparty notifies us) has no notice to submit")
+    return name
+
+
+def _submission_key(key: str, clauses: Mapping[str, Clause]) -> str:
     field = f"submissions.{key}"
     name, colon, place = key.partition(":")
-    name = _obligation_id(name, field)
+    name = _obligation_id(name, field, clauses)
     if not colon:
         return name
     if place in REGION_JURISDICTIONS:
@@ -217,16 +250,112 @@ def _submitted(value: object, field: str) -> datetime:
     return instant
 
 
-def _submissions(value: object) -> dict[str, tuple[datetime, ...]]:
+def _submissions(value: object, contracts: Iterable[Contract]) -> dict[str, tuple[datetime, ...]]:
     if value is None:
         return {}
+    clauses = {clause.id: clause for contract in contracts for clause in contract.clauses}
     submissions: dict[str, tuple[datetime, ...]] = {}
     for key, instants in _object(value, "submissions").items():
-        normal = _submission_key(key)
+        normal = _submission_key(key, clauses)
         if normal in submissions:
             _fail(f"submissions.{key}", f"{normal} is given twice")
         submissions[normal] = _instants(instants, f"submissions.{key}")
     return submissions
+
+
+def _checked(field: str, check: Callable[..., Any], *args: object) -> Any:
+    """Run one of the core's field checks; its ValueError becomes a FactsError naming the field."""
+    try:
+        return check(*args)
+    except ValueError as error:
+        _fail(field, str(error))
+
+
+def _required(item: Mapping[str, Any], names: Iterable[str], path: str) -> None:
+    for name in names:
+        if item.get(name) is None:
+            _fail(f"{path}.{name}", "required")
+
+
+def _list(value: object, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        _fail(field, f"expected a JSON list, got {_shown(value)[:40]}")
+    return value
+
+
+def _or(item: Mapping[str, Any], name: str) -> object:
+    """Return a clause field, or its default when absent or null."""
+    value = item.get(name)
+    return CLAUSE_DEFAULTS[name] if value is None else value
+
+
+def _period(value: object, path: str) -> ClausePeriod:
+    item = _object(value, path)
+    _only_known(item, PERIOD_FIELDS, f"{path}.")
+    _required(item, ("kind",), path)
+    kind = _checked(f"{path}.kind", check_choice, Unit, item["kind"])
+    return ClausePeriod(kind, _checked(f"{path}.amount", check_amount, kind, item.get("amount")))
+
+
+def _clause(value: object, path: str) -> Clause:
+    item = _object(value, path)
+    _only_known(item, CLAUSE_FIELDS, f"{path}.")
+    _required(item, ("id", "reference", "trigger", "period"), path)
+    return Clause(
+        id=_checked(f"{path}.id", check_slug, item["id"]),
+        reference=_checked(f"{path}.reference", check_text, item["reference"], "reference"),
+        trigger=_checked(f"{path}.trigger", check_choice, Trigger, item["trigger"]),
+        period=_period(item["period"], f"{path}.period"),
+        direction=_checked(f"{path}.direction", check_choice, Direction, _or(item, "direction")),
+        applies_to=_checked(f"{path}.applies_to", check_choice, Scope, _or(item, "applies_to")),
+        **{
+            name: _checked(f"{path}.{name}", check_text, item.get(name), name, False)
+            for name in OPTIONAL_TEXTS
+        },
+    )
+
+
+def _contract(value: object, path: str) -> Contract:
+    item = _object(value, path)
+    _only_known(item, CONTRACT_FIELDS, f"{path}.")
+    _required(item, ("id", "party", "title", "governing_law"), path)
+    law_field = f"{path}.governing_law"
+    clauses = _list(item.get("clauses"), f"{path}.clauses")
+    return Contract(
+        id=_checked(f"{path}.id", check_slug, item["id"]),
+        party=_checked(f"{path}.party", check_text, item["party"], "party"),
+        title=_checked(f"{path}.title", check_text, item["title"], "title"),
+        governing_law=_checked(
+            law_field,
+            check_governing_law,
+            _code(item["governing_law"], law_field, codes.jurisdiction_code),
+        ),
+        clauses=tuple(_clause(c, f"{path}.clauses[{i}]") for i, c in enumerate(clauses)),
+    )
+
+
+def _unique(ids: Iterable[tuple[str, str]]) -> None:
+    """Refuse an id given twice, naming where it was given second and where first."""
+    seen: dict[str, str] = {}
+    for path, item_id in ids:
+        if item_id in seen:
+            _fail(path, f"{_shown(item_id)} is already the id of {seen[item_id]}")
+        seen[item_id] = path.removesuffix(".id")
+
+
+def _contracts(value: object) -> tuple[Contract, ...]:
+    contracts = tuple(
+        _contract(item, f"contracts[{i}]") for i, item in enumerate(_list(value, "contracts"))
+    )
+    _unique((f"contracts[{i}].id", contract.id) for i, contract in enumerate(contracts))
+    _unique(
+        (f"contracts[{i}].clauses[{j}].id", clause.id)
+        for i, contract in enumerate(contracts)
+        for j, clause in enumerate(contract.clauses)
+    )
+    return contracts
 
 
 def parse_facts(data: object) -> Facts:
@@ -235,11 +364,14 @@ def parse_facts(data: object) -> Facts:
     _only_known(document, TOP_LEVEL_FIELDS, "")
     if document.get("organization") is None:
         _fail("organization", "required")
+    organization = _organization(document["organization"])
+    contracts = _contracts(document.get("contracts"))
     return Facts(
-        organization=_organization(document["organization"]),
+        organization=organization,
         gdpr_risk=_choice(document, "gdpr_risk", "gdpr_risk"),
         affected=_affected(document.get("affected")),
-        submissions=_submissions(document.get("submissions")),
+        submissions=_submissions(document.get("submissions"), contracts),
+        contracts=contracts,
         **{key: _flag(document, key, key) for key in FACT_FLAGS},
         **{key: parse_instant(document.get(key), key) for key in INSTANTS},
     )

@@ -1,8 +1,9 @@
 """Counting conventions (DESIGN section 5): pure functions from an anchor instant to a due instant.
 
 Every function takes and returns aware datetimes; results are in UTC. Local arithmetic happens in
-the zone passed in (the organization's), except business days, which are always counted in
-New York (the SEC's calendar).
+the zone passed in (the organization's), except SEC business days, which are always counted in
+New York (the SEC's calendar). Working days and working hours (contract clauses) are counted on the
+organization's local dates with the holiday calendar of a country ("IE") or US state ("US-CA").
 """
 
 import warnings
@@ -63,8 +64,12 @@ def end_of_local_day(day: date, zone: ZoneInfo) -> datetime:
 
 
 def add_calendar_days(anchor: datetime, days: int, zone: ZoneInfo) -> datetime:
-    """Count days from the anchor's local date (day 0); due at 23:59:59 local on day N."""
-    return end_of_local_day(local_wall(anchor, zone).date() + timedelta(days=days), zone)
+    """Count days from the anchor's local date (day 0); due at 23:59:59 local on day N.
+
+    Never before the anchor: a day-0 period started in the day's last second is due at once.
+    """
+    due = end_of_local_day(local_wall(anchor, zone).date() + timedelta(days=days), zone)
+    return max(due, to_utc(anchor))
 
 
 def add_days_after_year_end(anchor: datetime, days: int, zone: ZoneInfo) -> datetime:
@@ -75,21 +80,24 @@ def add_days_after_year_end(anchor: datetime, days: int, zone: ZoneInfo) -> date
 
 @lru_cache(maxsize=1024)
 def public_holidays(country: str, year: int) -> frozenset[date]:
-    """Return a country's national public holidays in a year (empty for unknown countries).
+    """Return the public holidays of a country ("DE"), or of a state with its country ("US-CA").
 
-    Some calendars warn that a year is outside their range (India before 2001); the holidays
-    they do know are still used, and the warning is not shown.
+    A country the `holidays` package does not know has none (weekends only); a subdivision it
+    does not know has the country's national holidays. Some calendars warn that a year is outside
+    their range (India before 2001); the holidays they do know are still used, unwarned.
     """
+    nation, _, subdivision = country.partition("-")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return frozenset(holidays.country_holidays(country, years=year))
+            found = holidays.country_holidays(nation, subdiv=subdivision or None, years=year)
+            return frozenset(found)
     except NotImplementedError:
-        return frozenset()
+        return public_holidays(nation, year) if subdivision else frozenset()
 
 
 def is_working_day(day: date, country: str) -> bool:
-    """Tell whether a date is Monday to Friday and not a national public holiday of a country."""
+    """Tell whether a date is Monday to Friday and not a public holiday of a country (or state)."""
     return day.weekday() < 5 and day not in public_holidays(country, day.year)
 
 
@@ -101,6 +109,13 @@ def next_working_day(day: date, country: str) -> date:
     return day
 
 
+def nth_working_day(day: date, days: int, country: str) -> date:
+    """Return working day N after a date: day 1 is the first working day strictly after it."""
+    for _ in range(days):
+        day = next_working_day(day, country)
+    return day
+
+
 def add_business_days(anchor: datetime, days: int) -> datetime:
     """Count SEC business days in New York; due at 17:30 New York time on day N.
 
@@ -108,10 +123,41 @@ def add_business_days(anchor: datetime, days: int) -> datetime:
     the anchor date is one, otherwise the first business day after it (Form 8-K General
     Instruction B.1); both readings give the same day.
     """
-    day = local_wall(anchor, EDGAR_ZONE).date()
-    for _ in range(days):
-        day = next_working_day(day, SEC_HOLIDAY_COUNTRY)
+    day = nth_working_day(local_wall(anchor, EDGAR_ZONE).date(), days, SEC_HOLIDAY_COUNTRY)
     return at_wall_time(datetime.combine(day, EDGAR_CUTOFF), EDGAR_ZONE)
+
+
+def add_working_days(anchor: datetime, days: int, zone: ZoneInfo, country: str) -> datetime:
+    """Count working days of a holiday calendar from the anchor's local date, keeping its time.
+
+    Day 1 is the first working day after the anchor's local date, as for SEC business days; the
+    deadline is the anchor's local clock time on day N (earlier than the end of that day).
+    """
+    wall = local_wall(anchor, zone)
+    day = nth_working_day(wall.date(), days, country)
+    return at_wall_time(datetime.combine(day, wall.time()), zone)
+
+
+def add_working_hours(anchor: datetime, hours: int, zone: ZoneInfo, country: str) -> datetime:
+    """Count hours only on working days: each is 24 local wall-clock hours, other days are skipped.
+
+    A clock that starts on a non-working day starts at 00:00 on the next working day; one that
+    uses up a working day exactly ends at 00:00 after it. 48 hours from Friday 17:00 end on Tuesday
+    at 17:00 (Friday 7 h, Monday 24 h, Tuesday 17 h). Wall-clock hours keep that true across a
+    daylight-saving change on a working day.
+    """
+    wall = local_wall(anchor, zone)
+    if not is_working_day(wall.date(), country):
+        wall = _midnight(next_working_day(wall.date(), country))
+    left = timedelta(hours=hours)
+    while left > (rest := _midnight(wall.date() + timedelta(days=1)) - wall):
+        left -= rest
+        wall = _midnight(next_working_day(wall.date(), country))
+    return at_wall_time(wall + left, zone)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
 
 
 def noon_next_working_day(due: datetime, zone: ZoneInfo, country: str) -> datetime | None:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from .clock import to_utc
 from .facts import Facts
-from .regimes import REGIMES, TITLES
+from .regimes import DUTY_SOURCES, TITLES
 from .rules import FACT_LABELS, Duty, PeriodKind, Status
 
 DECISION_HINTS = {
@@ -52,7 +52,7 @@ class Result:
 
 def compute(facts: Facts) -> Result:
     """Return every obligation these facts start, soonest first, and the facts still missing."""
-    duties = [duty for regime in REGIMES for duty in regime.duties(facts)]
+    duties = [duty for source in DUTY_SOURCES for duty in source.duties(facts)]
     obligations = sorted((obligation(duty, facts) for duty in duties), key=soonest_first)
     return Result(tuple(obligations), missing_facts(duties))
 

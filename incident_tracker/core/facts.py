@@ -13,6 +13,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .contracts import Contract, unique_contracts
+
 EU = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
 EEA = frozenset(EU.split()) | {"IS", "LI", "NO"}
 
@@ -178,7 +180,8 @@ class Facts:
 
     ``affected`` maps ISO codes ("DE", "US-CA") to the number of people affected there (0 means
     not affected). ``submissions`` maps an obligation id, or "id:JURISDICTION", to the instants it
-    was submitted; a single datetime is accepted and the latest instant counts.
+    was submitted; a single datetime is accepted and the latest instant counts. ``contracts`` are
+    the contracts with the parties involved; their outbound clauses are obligations too.
     """
 
     organization: Organization
@@ -193,6 +196,7 @@ class Facts:
     breach_determined_at: datetime | None = None
     affected: Mapping[str, int] = field(default_factory=dict, hash=False)
     submissions: Mapping[str, tuple[datetime, ...]] = field(default_factory=dict, hash=False)
+    contracts: tuple[Contract, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.organization, Organization):
@@ -200,6 +204,7 @@ class Facts:
         _normalise(self)
         _set(self, "affected", _counts(self.affected or {}))
         _set(self, "submissions", _submissions(self.submissions or {}))
+        _set(self, "contracts", unique_contracts(self.contracts or ()))
 
     def affected_in(self, code: str) -> int:
         """Return the number of people affected in a country or state (0 if none)."""

@@ -19,6 +19,8 @@ class PeriodKind(StrEnum):
     CALENDAR_DAYS = "calendar_days"
     DAYS_AFTER_YEAR_END = "days_after_year_end"
     BUSINESS_DAYS = "business_days"
+    WORKING_DAYS = "working_days"
+    WORKING_HOURS = "working_hours"
     WITH_ANCHOR = "with_anchor"
     NO_FIXED_DEADLINE = "no_fixed_deadline"
 
@@ -34,10 +36,14 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Period:
-    """A counting convention and how many of its units."""
+    """A counting convention and how many of its units.
+
+    ``calendar`` is the holiday calendar ("IE", "US-CA") of working days and working hours.
+    """
 
     kind: PeriodKind
     amount: int = 0
+    calendar: str = ""
 
 
 _ARITHMETIC: dict[PeriodKind, Callable[[datetime, int, ZoneInfo], datetime]] = {
@@ -48,6 +54,10 @@ _ARITHMETIC: dict[PeriodKind, Callable[[datetime, int, ZoneInfo], datetime]] = {
     PeriodKind.DAYS_AFTER_YEAR_END: clock.add_days_after_year_end,
     PeriodKind.BUSINESS_DAYS: lambda anchor, n, _zone: clock.add_business_days(anchor, n),
     PeriodKind.WITH_ANCHOR: lambda anchor, _n, _zone: clock.to_utc(anchor),
+}
+_ON_A_CALENDAR: dict[PeriodKind, Callable[[datetime, int, ZoneInfo, str], datetime]] = {
+    PeriodKind.WORKING_DAYS: clock.add_working_days,
+    PeriodKind.WORKING_HOURS: clock.add_working_hours,
 }
 
 
@@ -66,6 +76,16 @@ def calendar_days(n: int) -> Period:
     return Period(PeriodKind.CALENDAR_DAYS, n)
 
 
+def working_days(n: int, calendar: str) -> Period:
+    """Declare n working days of a holiday calendar, ending at the anchor's local clock time."""
+    return Period(PeriodKind.WORKING_DAYS, n, calendar)
+
+
+def working_hours(n: int, calendar: str) -> Period:
+    """Declare n hours counted only on the working days of a holiday calendar."""
+    return Period(PeriodKind.WORKING_HOURS, n, calendar)
+
+
 NO_FIXED_DEADLINE = Period(PeriodKind.NO_FIXED_DEADLINE)
 WITH_ANCHOR = Period(PeriodKind.WITH_ANCHOR)
 
@@ -74,6 +94,8 @@ def due_after(period: Period, anchor_at: datetime | None, zone: ZoneInfo) -> dat
     """Return when a period that starts at ``anchor_at`` ends, or None without a fixed end."""
     if anchor_at is None or period.kind is PeriodKind.NO_FIXED_DEADLINE:
         return None
+    if period.kind in _ON_A_CALENDAR:
+        return _ON_A_CALENDAR[period.kind](anchor_at, period.amount, zone, period.calendar)
     return _ARITHMETIC[period.kind](anchor_at, period.amount, zone)
 
 
