@@ -190,11 +190,13 @@ def _query_row(page: str, kind: str, found: set[int]) -> Row:
 
 def _engine_rows() -> list[Row]:
     rate, per_run = measure.engine_throughput()
+    floor = measure.obligation_floor()
     return [
         Row(
             "engine, one core",
             f"obligations per second ({per_run} per incident)",
-            f"{rate:,.0f}",
+            f"{rate:,.0f} ({rate / floor:.0%} of floor)",
+            f"{floor:,.0f} (only constructing the results)",
             target=">= 50,000",
             met=rate >= 50_000,
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, render_template, request
 from flask_login import login_required
+from sqlalchemy import Select, func
 
 from .core.regimes import REGIME_NAMES
 from .extensions import db
@@ -18,7 +19,8 @@ from .models import Incident, Obligation
 bp = Blueprint("dashboard", __name__)
 
 SECTIONS = {"dated": "open", "undated": "no_fixed_deadline", "awaiting": "awaiting_anchor"}
-PER_PAGE = 50
+PER_PAGE = {"dated": 50, "undated": 25, "awaiting": 25}  # the clocks first
+INCIDENT_SHOWN = (Incident.reference, Incident.status)  # all a row shows of its incident
 
 
 @dataclass(frozen=True)
@@ -64,19 +66,23 @@ def _page_number(args, name: str) -> int:
 def index():
     """Show pending obligations soonest first: dated, then undated, then awaiting their anchor."""
     filters = Filters.from_args(request.args)
-    sections = {name: _section(filters, name, status) for name, status in SECTIONS.items()}
+    totals = _totals(filters)
+    sections = {
+        name: _section(filters, name, status, totals.get(status, 0))
+        for name, status in SECTIONS.items()
+    }
     return render_template(
         "dashboard/index.html", filters=filters, regimes=REGIME_NAMES, sections=sections
     )
 
 
-def _section(filters: Filters, name: str, status: str):
+def _pending(filters: Filters, *columns) -> Select:
+    """Pending obligations of incidents not closed, filtered; selecting `columns`."""
     statement = (
-        db.select(Obligation)
+        db.select(*columns)
+        .select_from(Obligation)
         .join(Obligation.incident)
-        .where(Obligation.status == status, Incident.status != "closed")
-        .options(db.contains_eager(Obligation.incident))
-        .order_by(Obligation.due_at.asc().nulls_last(), Incident.reference, Obligation.rule_id)
+        .where(Incident.status != "closed")
     )
     if filters.regime:
         statement = statement.where(Obligation.regime == filters.regime)
@@ -84,4 +90,29 @@ def _section(filters: Filters, name: str, status: str):
         statement = statement.where(Obligation.jurisdiction == filters.jurisdiction)
     if filters.incident:
         statement = statement.where(Incident.reference == filters.incident)
-    return db.paginate(statement, page=filters.page(name), per_page=PER_PAGE, error_out=False)
+    return statement
+
+
+def _totals(filters: Filters) -> dict[str, int]:
+    """How many pending obligations each section holds, in one pass."""
+    statement = (
+        _pending(filters, Obligation.status, func.count())
+        .where(Obligation.status.in_(SECTIONS.values()))
+        .group_by(Obligation.status)
+    )
+    return {status: count for status, count in db.session.execute(statement)}
+
+
+def _section(filters: Filters, name: str, status: str, total: int):
+    """One page of a section, in the order of the (status, due_at, incident) index."""
+    statement = (
+        _pending(filters, Obligation)
+        .where(Obligation.status == status)
+        .options(db.contains_eager(Obligation.incident).load_only(*INCIDENT_SHOWN))
+        .order_by(Obligation.due_at, Obligation.incident_id, Obligation.rule_id, Obligation.id)
+    )
+    page = db.paginate(
+        statement, page=filters.page(name), per_page=PER_PAGE[name], error_out=False, count=False
+    )
+    page.total = total
+    return page

@@ -1,8 +1,9 @@
 """Template filters and globals: instants shown in the organization's timezone."""
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
-from flask import Flask
+from flask import Flask, g, url_for
 
 from . import codes
 from .countdown import countdown, duration_words, urgency
@@ -23,7 +24,26 @@ def init_app(app: Flask) -> None:
         lambda since: duration_words(utcnow() - since) if since else "", "elapsed"
     )
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
+    app.add_template_global(incident_url)
+    app.add_template_global(obligation_url)
     app.context_processor(_globals)
+
+
+def incident_url(reference: str) -> str:
+    """url_for('incidents.show', reference=...) for long tables: the prefix is built once."""
+    return _prefix("incidents.index", {}) + quote(reference, safe="")
+
+
+def obligation_url(obligation_id: int) -> str:
+    """url_for('obligations.show', obligation_id=...) for long tables, likewise."""
+    return _prefix("obligations.show", {"obligation_id": 0})[:-1] + str(int(obligation_id))
+
+
+def _prefix(endpoint: str, values: dict) -> str:
+    cache = g.setdefault("url_prefixes", {})
+    if endpoint not in cache:
+        cache[endpoint] = url_for(endpoint, **values)
+    return cache[endpoint]
 
 
 def _localtime(value: datetime | None) -> str:

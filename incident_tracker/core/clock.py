@@ -23,6 +23,8 @@ SEC_HOLIDAY_COUNTRY = "US"
 
 def to_utc(instant: datetime) -> datetime:
     """Return the same instant in UTC, refusing a naive datetime."""
+    if instant.tzinfo is UTC:  # the common case: facts and results are kept in UTC
+        return instant
     if instant.utcoffset() is None:
         raise ValueError(f"naive datetime {instant.isoformat()}: attach a timezone first")
     return instant.astimezone(UTC)

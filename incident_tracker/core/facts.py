@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -130,9 +131,9 @@ class Organization:
             main = self.eu_main_establishment
             raise ValueError(f"eu_main_establishment {main} is not in the EU/EEA")
 
-    @property
+    @cached_property
     def zone(self) -> ZoneInfo:
-        """Return the organization's timezone."""
+        """Return the organization's timezone (looked up once)."""
         return _zone(self.timezone)
 
     @property
@@ -220,6 +221,8 @@ class Facts:
 
     def submitted_at(self, obligation_id: str, jurisdiction: str) -> datetime | None:
         """Return the latest submission of an obligation; "id:JURISDICTION" wins over "id"."""
+        if not self.submissions:
+            return None
         specific = f"{obligation_id}:{jurisdiction}"
         key = specific if specific in self.submissions else obligation_id
         return max(self.submissions.get(key, ()), default=None)

@@ -1,7 +1,7 @@
 """The rule vocabulary: periods, statuses, the Rule record and a Duty (a rule owed in one place)."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -121,8 +121,9 @@ def in_force(versions: Sequence[Rule], on: datetime | None, zone: ZoneInfo) -> R
     """Pick the version in force on the local date of ``on`` (the newest when ``on`` is unknown).
 
     Before the oldest version took effect the oldest one is used: the earlier, safer reading.
+    ``versions`` are declared oldest first (a test checks every declaration).
     """
-    ordered = sorted(versions, key=lambda rule: rule.in_force_from)
+    ordered = versions
     if on is None:
         return ordered[-1]
     day = clock.local_wall(on, zone).date()
@@ -159,7 +160,17 @@ class Duty:
 
     def needing(self, *names: str) -> "Duty":
         """Return this duty with decision facts added to what is missing."""
-        return replace(self, missing=self.missing + names)
+        return Duty(  # not dataclasses.replace: this runs for most duties and replace is slow
+            self.rule,
+            self.jurisdiction,
+            self.recipient,
+            self.basis,
+            self.anchor,
+            self.anchor_at,
+            self.due_at,
+            self.missing + names,
+            self.relief,
+        )
 
 
 def anchor_instant(facts: Facts, anchor: str, jurisdiction: str) -> datetime | None:

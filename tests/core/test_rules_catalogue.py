@@ -68,3 +68,12 @@ def test_every_regime_module_declares_rules_and_duties():
 def test_rules_are_frozen():
     with pytest.raises(FrozenInstanceError):
         RULES[0].citation = "anything"  # type: ignore[misc]
+
+
+def test_dated_versions_are_declared_oldest_first():
+    from incident_tracker.core.regimes.us_states import LAWS
+
+    for law in LAWS:
+        for versions in (law.notice, law.regulator):
+            dates = [rule.in_force_from for rule in versions]
+            assert dates == sorted(dates), law.code  # in_force() relies on this order
