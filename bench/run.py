@@ -222,7 +222,10 @@ def _pdf_rows() -> list[Row]:
 
 
 def _ms(timing) -> str:
-    return f"{timing.p50_ms:.1f} / {timing.p95_ms:.1f} ms"
+    failed = getattr(timing, "not_ok", 0)
+    return f"{timing.p50_ms:.1f} / {timing.p95_ms:.1f} ms" + (
+        f" ({failed} not 200)" if failed else ""
+    )
 
 
 def _table(rows: list[Row], options) -> str:

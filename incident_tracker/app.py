@@ -13,6 +13,8 @@ from . import (
     auth,
     calendar_feed,
     cli,
+    counterparties,
+    customer_notices,
     dashboard,
     documents_views,
     filters,
@@ -21,7 +23,9 @@ from . import (
     obligations,
     organization,
     register_views,
+    releases,
     security,
+    vendor_notices,
 )
 from .config import (
     ENV_PREFIX,
@@ -84,6 +88,8 @@ def _init_extensions(app: Flask) -> None:
         audit_log,
         auth,
         calendar_feed,
+        counterparties,
+        customer_notices,
         dashboard,
         documents_views,
         incidents,
@@ -91,6 +97,8 @@ def _init_extensions(app: Flask) -> None:
         obligations,
         organization,
         register_views,
+        releases,
+        vendor_notices,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

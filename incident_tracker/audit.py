@@ -35,7 +35,7 @@ SECRETS = {
     "password_hash",
     "token_hash",
 }  # audited as a fingerprint: a change shows, the secret not
-COLLECTIONS = {"data_categories"}  # many-to-many changes recorded on the incident itself
+COLLECTIONS = {"data_categories", "customers"}  # many-to-many changes recorded on their owner
 
 
 def init_app(app: Flask) -> None:

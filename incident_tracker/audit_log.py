@@ -15,11 +15,15 @@ PER_PAGE = 100
 @bp.get("/")
 @role_required(*PROFILE_EDITORS)
 def index():
-    """List audit rows, newest first, optionally of one kind of row, and the chain's state."""
+    """List audit rows, newest first, optionally of one kind of row or one incident; verify the
+    chain on request (it reads every row: seconds at a large register, so not on every view)."""
     entity = request.args.get("entity", "")[:40]
+    incident_id = request.args.get("incident", type=int)
     statement = db.select(AuditEvent).order_by(AuditEvent.id.desc())
     if entity:
         statement = statement.where(AuditEvent.entity == entity)
+    if incident_id:
+        statement = statement.where(AuditEvent.incident_id == incident_id)
     page = db.paginate(
         statement, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False
     )
@@ -31,5 +35,6 @@ def index():
         page=page,
         entity=entity,
         entities=list(entities),
-        verdict=audit.verify(),
+        incident_id=incident_id,
+        verdict=audit.verify() if request.args.get("verify") else None,
     )

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from . import timeline
+from . import demo_supply_chain, timeline
 from .documents import catalogue
 from .extensions import db
 from .filings import Submission, record_filing
@@ -148,6 +148,10 @@ FILINGS = (
     ("us-wa.attorney_general:US-WA", "2026-04-10T16:40", "WA AG", ""),
     ("us-ca.attorney_general:US-CA", "2026-04-14T11:00", "CA AG sample notice", ""),
     ("nis2.final_report:IE", "2026-04-28T16:00", "NCSC-IE-2026-0412", ""),
+    # the customers' contractual notices (demo_supply_chain.CONTRACTS)
+    ("contract.contoso-dpa-8-1:FR", "2026-03-28T08:00", "CFM ticket SEC-2291", ""),
+    ("contract.northwind-msa-12-3:US-CA", "2026-03-30T18:00", "NW case 88120", ""),
+    ("contract.contoso-dpa-8-4:FR", "2026-04-02T10:00", "CFM ticket SEC-2291", ""),
 )
 LIVE_AFFECTED = (("DE", 120), ("FR", 35), ("NL", 12), ("US-CA", 48))
 
@@ -166,7 +170,10 @@ def load(now: datetime) -> tuple[bool, tuple[str, str] | None]:
     organization = _organization()
     db.session.add(organization)
     db.session.add_all(users)
+    counterparties = demo_supply_chain.load()
     march = _incident(owner=users[2], author=users[0])
+    for party in march.parties:  # the register's contracts bind the March incident too
+        party.counterparty = counterparties.get(party.name)
     db.session.add(march)
     db.session.flush()
     regenerate(march, organization, users[0], "because the incident was recorded")

@@ -83,7 +83,9 @@ def statement(query: ListQuery) -> Select:
         stmt = stmt.where(Incident.id.in_(affected))
     column = SORTS[query.sort]
     order = column.desc() if query.descending else column.asc()
-    return stmt.order_by(order.nulls_last(), Incident.id.desc())
+    if column.nullable:  # NULLS LAST on a NOT NULL column would keep PostgreSQL off its index
+        order = order.nulls_last()
+    return stmt.order_by(order, Incident.id.desc())
 
 
 def search(query: ListQuery):

@@ -12,6 +12,8 @@ from .fields import choices
 from .forms import IncidentForm, NoteForm, tri_state_data
 from .incident_list import ListQuery, search
 from .models import (
+    Contract,
+    Counterparty,
     Incident,
     IncidentParty,
     Obligation,
@@ -26,6 +28,7 @@ bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
 BLANK_JURISDICTION_ROWS = 3
 BLANK_PARTY_ROWS = 2
+AUDIT_SHOWN = 50  # the newest changes; the audit log has them all
 
 
 @bp.get("/")
@@ -126,7 +129,8 @@ def _show_page(incident: Incident, note_form: NoteForm) -> str:
         note_form=note_form,
         missing=missing,
         obligation_groups=_by_regime(incident.obligations),
-        audit_events=audit.history(incident_id=incident.id),
+        audit_events=audit.history(incident_id=incident.id, limit=AUDIT_SHOWN),
+        audit_shown=AUDIT_SHOWN,
     )
 
 
@@ -149,7 +153,10 @@ PAGE_LOADS = (
     selectinload(Incident.obligations).selectinload(Obligation.filings),
     selectinload(Incident.events).joinedload(TimelineEvent.actor),
     selectinload(Incident.jurisdictions),
-    selectinload(Incident.parties),
+    selectinload(Incident.parties)
+    .selectinload(IncidentParty.counterparty)
+    .selectinload(Counterparty.contracts)
+    .selectinload(Contract.clauses),
     selectinload(Incident.data_categories),
     joinedload(Incident.owner),
 )

@@ -7,10 +7,11 @@ regenerates the obligations and leaves the commit to the caller.
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from . import timeline
+from . import supply_chain, timeline
 from .extensions import db
 from .models import (
     AffectedJurisdiction,
+    Counterparty,
     DataCategory,
     Incident,
     IncidentParty,
@@ -99,7 +100,24 @@ def _apply(changes: Changes, incident: Incident) -> None:
     if changes.places is not None:
         _sync_places(incident, changes.places)
     if changes.parties is not None:
-        incident.parties = [IncidentParty(**row) for row in changes.parties]
+        incident.parties = _parties(changes.parties)
+
+
+def _parties(rows: list[dict]) -> list[IncidentParty]:
+    """The party rows, each linked to the counterparty its row names by id, or else to the
+    registered counterparty of the same name, if any (whose contracts then add their clauses'
+    clocks to the incident)."""
+    known = supply_chain.registered([row["name"] for row in rows])
+    parties = []
+    for row in rows:
+        party = IncidentParty(**row)
+        if party.counterparty_id is not None:
+            # The relationship, not only the id: the obligations are computed before a flush.
+            party.counterparty = db.session.get(Counterparty, party.counterparty_id)
+        elif row["name"].strip().lower() in known:
+            party.counterparty = known[row["name"].strip().lower()]
+        parties.append(party)
+    return parties
 
 
 def _sync_places(incident: Incident, rows: list[dict]) -> None:

@@ -17,6 +17,7 @@ from .core.facts import Organization as OrganizationFacts
 from .extensions import db
 from .localtime import display
 from .models import Incident, Obligation, Organization, User
+from .supply_chain import contracts_for
 
 COPIED = (
     "regime",
@@ -42,6 +43,7 @@ def facts_for(incident: Incident, organization: Organization) -> Facts:
         phi_breach=incident.phi_breach,
         affected={row.code: row.people for row in incident.jurisdictions},
         submissions=submissions(incident),
+        contracts=contracts_for(incident),
         **{name: getattr(incident, name) for name in INSTANTS},
     )
 

@@ -10,6 +10,9 @@ PROFILE_EDITORS = ("admin", "dpo")
 FILERS = ("admin", "dpo", "commander", "legal")
 DECIDERS = ("admin", "dpo")
 TEMPLATE_EDITORS = ("admin", "dpo", "legal")
+REGISTER_EDITORS = ("admin", "dpo", "legal")  # counterparties, contracts, systems, components
+SUPPLY_CHAIN_RESPONDERS = ("admin", "dpo", "commander")  # releases, vendor notices
+NOTIFIERS = ("admin", "dpo", "legal")  # customer notices
 
 
 def role_required(*roles: str):

@@ -32,6 +32,8 @@ def test_there_is_one_blueprint_per_feature():
         "audit_log",
         "auth",
         "calendar_feed",
+        "counterparties",
+        "customer_notices",
         "dashboard",
         "documents_views",
         "incidents",
@@ -39,6 +41,8 @@ def test_there_is_one_blueprint_per_feature():
         "obligations",
         "organization",
         "register_views",
+        "releases",
+        "vendor_notices",
     }
 
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from .. import codes
-from ..models import Incident, Obligation, Organization
+from ..core.contracts import ClausePeriod, Trigger, describe_clock
+from ..models import Counterparty, Incident, NoticeClause, Obligation, Organization
 from .sample import SAMPLE
 
 DESCRIPTIONS = {
@@ -68,6 +69,17 @@ DESCRIPTIONS = {
     "obligation.due_at": "The deadline, in the organization's timezone (empty if none).",
     "obligation.anchor": "What started the clock.",
     "obligation.filings": "Earlier submissions: a list of {submitted_at, reference}.",
+    "customer": "The customer a notice goes to (blank in documents that are not customer notices).",
+    "customer.name": "The customer's name.",
+    "customer.contact_email": "The customer's contact e-mail.",
+    "customer.country": "The customer's country (ISO 3166-1 code).",
+    "customer.country_name": "The customer's country, in words.",
+    "customer.language": "The language the customer is written to in (a code such as en).",
+    "customer.people": "People affected among the customer's data subjects (else the total).",
+    "customer.contract_title": "The contract whose notice clause the notice meets.",
+    "customer.contract_reference": "That contract's reference.",
+    "customer.clause_reference": "The notice clause, e.g. Clause 9.2.",
+    "customer.clause_period": "The clause's period in words, e.g. 24 hours from awareness.",
     "letter": "About this document.",
     "letter.date": "The date of the document.",
     "letter.is_late": "True if the deadline has passed.",
@@ -190,12 +202,52 @@ def _place_name(code: str) -> str:
     return {"EU": "European Union", "US": "United States"}.get(code) or codes.name(code)
 
 
-def letter_context(
-    row: Obligation, org: Organization, now: datetime, extra: dict | None = None
+BLANK_CUSTOMER = dict.fromkeys(SAMPLE["customer"], "") | {"people": None}
+
+
+def customer_context(
+    customer: Counterparty, clause: NoticeClause | None, people: int | None
 ) -> dict:
-    """The whole context for a document about this obligation, drafted at ``now``."""
+    """A customer notice's recipient, and the contract clause it meets (people None: unknown)."""
+    contract = clause.contract if clause else None
+    return {
+        "name": customer.name,
+        "contact_email": customer.contact_email or "",
+        "country": customer.country or "",
+        "country_name": codes.name(customer.country) if customer.country else "",
+        "language": customer.language or "",
+        "people": people,
+        "contract_title": contract.title if contract else "",
+        "contract_reference": contract.reference if contract else "",
+        "clause_reference": clause.reference if clause else "",
+        "clause_period": _period_words(clause) if clause else "",
+    }
+
+
+def _period_words(clause: NoticeClause) -> str:
+    return describe_clock(Trigger(clause.trigger), ClausePeriod(clause.unit, clause.amount))
+
+
+def _customer(values: dict | None, people_total: int) -> dict:
+    """The customer values, blank outside customer notices; unknown people: the incident's total."""
+    merged = BLANK_CUSTOMER | (values or {})
+    return merged | {"people": people_total if merged["people"] is None else merged["people"]}
+
+
+def letter_context(
+    row: Obligation,
+    org: Organization,
+    now: datetime,
+    extra: dict | None = None,
+    customer: dict | None = None,
+) -> dict:
+    """The whole context for a document about this obligation, drafted at ``now``.
+
+    ``customer`` (from customer_context) is given for a notice to one customer.
+    """
     tz = ZoneInfo(org.timezone)
     extra = extra or {}
+    incident = incident_context(row.incident, tz)
     letter = {
         "date": f"{now.astimezone(tz).day} {now.astimezone(tz):%B %Y}",
         "is_late": row.due_at is not None and now > row.due_at,
@@ -204,8 +256,9 @@ def letter_context(
     }
     return {
         "organization": organization_context(org),
-        "incident": incident_context(row.incident, tz),
+        "incident": incident,
         "obligation": obligation_context(row, tz),
+        "customer": _customer(customer, incident["people_total"]),
         "letter": letter,
     }
 

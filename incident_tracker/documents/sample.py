@@ -71,6 +71,18 @@ SAMPLE = {
         "anchor": "aware at",
         "filings": [],
     },
+    "customer": {
+        "name": "Northwind AI SAS",
+        "contact_email": "security@northwind.example",
+        "country": "FR",
+        "country_name": "France",
+        "language": "en",
+        "people": 640,
+        "contract_title": "Data Processing Agreement 2025",
+        "contract_reference": "DPA-2025-014",
+        "clause_reference": "Clause 9.2",
+        "clause_period": "24 hours from awareness",
+    },
     "letter": {
         "date": "29 March 2026",
         "is_late": False,

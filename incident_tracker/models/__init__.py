@@ -28,8 +28,30 @@ from .incidents import (
 )
 from .integrations import TOKEN_SCOPES, ApiToken, CalendarFeed, ReminderSent
 from .obligations import Filing, NotificationDecision, Obligation
+from .supply_chain import (
+    COUNTERPARTY_KINDS,
+    ComponentUse,
+    CompromisedRelease,
+    Contract,
+    Counterparty,
+    CustomerNotice,
+    NoticeClause,
+    System,
+    VendorNotice,
+    served_customer,
+)
 
 __all__ = [
+    "COUNTERPARTY_KINDS",
+    "ComponentUse",
+    "CompromisedRelease",
+    "Contract",
+    "Counterparty",
+    "CustomerNotice",
+    "NoticeClause",
+    "System",
+    "VendorNotice",
+    "served_customer",
     "DORA_ENTITY_TYPES",
     "GDPR_RISKS",
     "GDPR_ROLES",

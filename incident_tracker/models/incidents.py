@@ -21,6 +21,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from .obligations import Obligation
+    from .supply_chain import Counterparty
 
 
 class ReferenceCounter(db.Model):
@@ -145,8 +146,11 @@ class IncidentParty(db.Model):
     role: Mapped[str] = mapped_column(String(30))
     package_url: Mapped[str | None] = mapped_column(String(300))
     notes: Mapped[str] = mapped_column(String(1000), default="")
+    # The counterparty in the supply-chain register, whose contracts then apply to the incident.
+    counterparty_id: Mapped[int | None] = mapped_column(ForeignKey("counterparty.id"), index=True)
 
     incident: Mapped[Incident] = relationship(back_populates="parties")
+    counterparty: Mapped["Counterparty | None"] = relationship()
 
 
 class TimelineEvent(db.Model):

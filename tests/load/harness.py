@@ -462,10 +462,11 @@ class Client:
         self.figures = figures
         self.budget = budget
         self.cookies: dict[str, str] = {}
+        self.user_agent = "incident-tracker-load-test"  # strong sessions are tied to it
 
     def request(self, method: str, path: str, form: dict | None = None) -> Response:
         self.budget.take()
-        headers = {"User-Agent": "incident-tracker-load-test", "Accept": "text/html"}
+        headers = {"User-Agent": self.user_agent, "Accept": "text/html"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

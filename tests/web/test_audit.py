@@ -115,7 +115,8 @@ def test_the_incident_page_shows_its_audit_history(client, recorded):
 
 def test_the_global_log_is_for_admins_and_dpos(app, client, recorded, make_user, login):
     page = client.get("/audit/").data.decode()
-    assert "audit chain intact" in page and "update incident" in page
+    assert "update incident" in page and "Verify the chain" in page
+    assert "audit chain intact" in client.get("/audit/?verify=1").data.decode()
     login(make_user("commander"))
     assert client.get("/audit/").status_code == 403
 
