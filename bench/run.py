@@ -123,7 +123,8 @@ def _in_process_rows(app, client, paths, where, options, counts, kind) -> list[R
     repeat = 2 if options.quick else options.repeat
     floor = measure.time_page(app, client, measure.CONSTANT, repeat=max(repeat, 20))
     rows = []
-    for name, path in paths.items():
+    for name, path, cached in _in_process_pages(paths):
+        app.config["PAGE_CACHE_SIZE"] = 256 if cached else 0
         timing = measure.time_page(app, client, path, repeat=repeat)
         if timing.status != 200:
             raise SystemExit(f"{path} answered {timing.status} on {where}")
@@ -140,6 +141,14 @@ def _in_process_rows(app, client, paths, where, options, counts, kind) -> list[R
                 )
             )
     return rows
+
+
+def _in_process_pages(paths: dict[str, str]):
+    """Every page with the dashboard's fragment cache off (each view as if after a change, and
+    the queries the rendering really costs), and the dashboard once more with it on."""
+    for name, path in paths.items():
+        yield (f"{name}, uncached" if name == "dashboard" else name), path, False
+    yield "dashboard, cached (views between changes)", paths["dashboard"], True
 
 
 def _served_rows(url, folder, login, paths, where, options) -> list[Row]:

@@ -137,6 +137,7 @@ def seed(total: int, now: datetime, rng_seed: int = 7) -> int:
             _incident(context, batch, number)
         _write(batch, context)
     _advance_sequences()
+    _analyze()
     return max(0, total - start)
 
 
@@ -450,6 +451,17 @@ def _advance_sequences() -> None:
             )
         )
     db.session.commit()
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite)
+    would on a database that grew over years rather than in a minute."""
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if db.engine.dialect.name == "postgresql":
+            connection.execute(text("VACUUM ANALYZE"))
+        else:
+            connection.execute(text("ANALYZE"))
 
 
 def main() -> None:

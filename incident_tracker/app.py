@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import (
     account,
     api,
+    assessments,
     audit,
     audit_log,
     auth,
@@ -85,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
         module.init_app(app)
     blueprints = (
         account,
+        assessments,
         audit_log,
         auth,
         calendar_feed,

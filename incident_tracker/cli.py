@@ -111,6 +111,8 @@ def run_command(host: str, port: int, workers: int) -> None:
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        "python:incident_tracker.gunicorn_config",
         "--workers",
         str(workers),
         "--bind",

@@ -12,9 +12,11 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 from sqlalchemy import Select, func
 
+from . import page_cache
 from .core.regimes import REGIME_NAMES
 from .extensions import db
-from .models import Incident, Obligation
+from .models import Incident, Obligation, utcnow
+from .profile import timezone_name
 
 bp = Blueprint("dashboard", __name__)
 
@@ -39,6 +41,9 @@ class Filters:
             incident=args.get("incident", "").strip().upper()[:20],
             pages={name: _page_number(args, f"{name}_page") for name in SECTIONS},
         )
+
+    def key(self) -> tuple:
+        return (self.regime, self.jurisdiction, self.incident, tuple(sorted(self.pages.items())))
 
     def page(self, section: str) -> int:
         return self.pages.get(section, 1)
@@ -66,14 +71,21 @@ def _page_number(args, name: str) -> int:
 def index():
     """Show pending obligations soonest first: dated, then undated, then awaiting their anchor."""
     filters = Filters.from_args(request.args)
+    minute = utcnow().replace(second=0, microsecond=0)  # the countdowns' resolution
+    key = ("dashboard", filters.key(), timezone_name(), minute)
+    sections = page_cache.fragment(key, lambda: _render_sections(filters))
+    return render_template(
+        "dashboard/index.html", filters=filters, regimes=REGIME_NAMES, sections_html=sections
+    )
+
+
+def _render_sections(filters: Filters) -> str:
     totals = _totals(filters)
     sections = {
         name: _section(filters, name, status, totals.get(status, 0))
         for name, status in SECTIONS.items()
     }
-    return render_template(
-        "dashboard/index.html", filters=filters, regimes=REGIME_NAMES, sections=sections
-    )
+    return render_template("dashboard/_sections.html", filters=filters, sections=sections)
 
 
 def _pending(filters: Filters, *columns) -> Select:

@@ -37,8 +37,10 @@ from .documents.render import _layouts
 from .extensions import db
 from .localtime import display
 from .models import (
+    ASSESSMENT_KINDS,
     INCIDENT_STATUSES,
     AffectedJurisdiction,
+    Assessment,
     Document,
     Filing,
     Incident,
@@ -255,7 +257,33 @@ def entries(query: RegisterQuery, organization: Organization | None = None) -> l
     if organization is None:
         organization = current_organization()
     tz = organization_zone(organization)
-    return [entry(incident, query, tz) for incident in incidents(query, organization)]
+    found = incidents(query, organization)
+    assessed = _assessments([incident.id for incident in found], tz)
+    return [
+        entry(incident, query, tz) | {"assessments": assessed[incident.id]} for incident in found
+    ]
+
+
+def _assessments(incident_ids: list[int], tz: ZoneInfo) -> dict[int, dict]:
+    """The current version of each incident's assessments (one SELECT for all incidents)."""
+    found: dict[int, dict] = {incident_id: {} for incident_id in incident_ids}
+    rows = db.session.execute(
+        db.select(Assessment)
+        .where(Assessment.incident_id.in_(incident_ids))
+        .options(selectinload(Assessment.assessed_by).load_only(User.id, User.email))
+        .order_by(Assessment.version)
+    ).scalars()
+    for row in rows:  # later versions replace earlier ones
+        found[row.incident_id][row.kind] = {
+            "decision": row.decision,
+            "proposal": row.proposal,
+            "override_reason": row.override_reason,
+            "summary": row.summary,
+            "version": row.version,
+            "assessed_by": row.assessed_by.email,
+            "assessed_at": iso(row.assessed_at, tz),
+        }
+    return found
 
 
 # --- the entries -----------------------------------------------------------------------------
@@ -397,6 +425,7 @@ INCIDENT_COLUMNS = (
     "gdpr_risk_rationale",
     "nis2_significant",
     "nis2_significance_rationale",
+    *(f"{kind}_assessment" for kind in ASSESSMENT_KINDS),
 )
 OBLIGATION_COLUMNS = (
     "obligation_id",
@@ -484,12 +513,24 @@ def _obligation_cells(row: dict) -> dict:
 def csv_rows(entries: Iterable[dict]) -> Iterable[dict]:
     """One row per obligation, the incident's columns repeated; one row for none."""
     for item in entries:
-        incident = {name: _cell(item[name]) for name in INCIDENT_COLUMNS if name != "places"}
+        incident = {name: _cell(item[name]) for name in INCIDENT_COLUMNS if name in item}
         incident["places"] = neutralise(_places(item["places"]))
+        for kind in ASSESSMENT_KINDS:
+            incident[f"{kind}_assessment"] = neutralise(_assessed(item["assessments"].get(kind)))
         obligations = item["obligations"] or [None]
         for row in obligations:
             cells = _obligation_cells(row) if row else dict.fromkeys(OBLIGATION_COLUMNS, "")
             yield {**incident, **cells}
+
+
+def _assessed(values: dict | None) -> str:
+    """An assessment in one cell: the decision, the proposal if it differed and why, who, when."""
+    if not values:
+        return ""
+    text = f"{values['decision']} (version {values['version']}"
+    if values["decision"] != values["proposal"]:
+        text += f"; proposed {values['proposal']}; decided otherwise: {values['override_reason']}"
+    return text + f"; {values['assessed_by']}, {values['assessed_at']})"
 
 
 def to_csv(entries: Iterable[dict]) -> str:

@@ -29,6 +29,7 @@ def _local_imports(path: Path) -> set[str]:
 def test_there_is_one_blueprint_per_feature():
     assert _blueprint_modules() == {
         "account",
+        "assessments",
         "audit_log",
         "auth",
         "calendar_feed",

@@ -7,9 +7,16 @@ editor checks templates against SAMPLE, and the app's variables page lists both.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .. import codes
+from .. import assessing, codes
 from ..core.contracts import ClausePeriod, Trigger, describe_clock
-from ..models import Counterparty, Incident, NoticeClause, Obligation, Organization
+from ..models import (
+    ASSESSMENT_KINDS,
+    Counterparty,
+    Incident,
+    NoticeClause,
+    Obligation,
+    Organization,
+)
 from .sample import SAMPLE
 
 DESCRIPTIONS = {
@@ -59,6 +66,11 @@ DESCRIPTIONS = {
     "incident.non_personal_categories": "Non-personal categories (source code, trade secrets).",
     "incident.parties": "Parties involved: a list of {name, kind, role, package_url, notes}.",
     "incident.components": "Package URLs of the compromised software components (a list).",
+    "incident.assessments": "The current assessments: enisa, nis2 and dora, each as below.",
+    "incident.assessments.enisa": "ENISA severity: {decision, proposal, summary, version, "
+    "assessed_at, assessed_by, override_reason} (blank values when not assessed).",
+    "incident.assessments.nis2": "NIS2 significance, with the same values.",
+    "incident.assessments.dora": "DORA classification, with the same values.",
     "obligation": "The obligation the document is for.",
     "obligation.title": "The notice's name, e.g. GDPR supervisory authority notification.",
     "obligation.rule_id": "The rule's id, e.g. gdpr.sa_notification.",
@@ -177,8 +189,41 @@ def incident_context(incident: Incident, tz: ZoneInfo) -> dict:
             for p in incident.parties
         ],
         components=[p.package_url for p in incident.parties if p.package_url],
+        assessments=assessments_context(incident, tz),
     )
     return values
+
+
+ASSESSMENT_FIELDS = (
+    "decision",
+    "proposal",
+    "summary",
+    "version",
+    "assessed_at",
+    "assessed_by",
+    "override_reason",
+)
+
+
+def assessments_context(incident: Incident, tz: ZoneInfo) -> dict:
+    """The current version of each assessment (blank values where there is none yet)."""
+    found = {}
+    for kind in ASSESSMENT_KINDS:
+        row = assessing.latest(incident, kind) if incident.id else None
+        found[kind] = (
+            {
+                "decision": row.decision.replace("_", " "),
+                "proposal": row.proposal.replace("_", " "),
+                "summary": row.summary,
+                "version": row.version,
+                "assessed_at": _when(row.assessed_at, tz),
+                "assessed_by": row.assessed_by.email,
+                "override_reason": row.override_reason,
+            }
+            if row
+            else dict.fromkeys(ASSESSMENT_FIELDS, "")
+        )
+    return found
 
 
 def obligation_context(row: Obligation, tz: ZoneInfo) -> dict:

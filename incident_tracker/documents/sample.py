@@ -59,6 +59,37 @@ SAMPLE = {
             }
         ],
         "components": ["pkg:pypi/litellm@1.82.7"],
+        "assessments": {
+            "enisa": {
+                "decision": "high",
+                "proposal": "high",
+                "summary": "ENISA 2013 severity: SE = 4 x 1 + 0.5 = 4.5, very high; proposed "
+                "GDPR risk: a high risk.",
+                "version": 1,
+                "assessed_at": "2026-03-27 12:00 CET",
+                "assessed_by": "dpo@example.org",
+                "override_reason": "",
+            },
+            "nis2": {
+                "decision": "significant",
+                "proposal": "significant",
+                "summary": "Significant (NIS2 Art. 23(3)): malicious unauthorised access capable "
+                "of severe operational disruption (IR 2024/2690 Art. 3(1)(e)).",
+                "version": 1,
+                "assessed_at": "2026-03-27 12:10 CET",
+                "assessed_by": "dpo@example.org",
+                "override_reason": "",
+            },
+            "dora": {
+                "decision": "",
+                "proposal": "",
+                "summary": "",
+                "version": "",
+                "assessed_at": "",
+                "assessed_by": "",
+                "override_reason": "",
+            },
+        },
     },
     "obligation": {
         "title": "GDPR supervisory authority notification",

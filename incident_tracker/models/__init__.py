@@ -1,6 +1,7 @@
 """ORM models: the register's rows. Instants are aware UTC (see db.UTCDateTime)."""
 
 from .accounts import LoginAttempt, Organization, User
+from .assessments import ASSESSMENT_KINDS, Assessment
 from .audit import GENESIS, AuditEvent, AuditHead
 from .common import (
     DORA_ENTITY_TYPES,
@@ -42,6 +43,8 @@ from .supply_chain import (
 )
 
 __all__ = [
+    "ASSESSMENT_KINDS",
+    "Assessment",
     "COUNTERPARTY_KINDS",
     "ComponentUse",
     "CompromisedRelease",

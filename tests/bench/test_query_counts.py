@@ -19,7 +19,11 @@ SMALL, LARGE = 30, 300
 
 @pytest.fixture
 def seeded(app):
-    """Seed `size` synthetic incidents (incrementally); return a client logged in as commander."""
+    """Seed `size` synthetic incidents (incrementally); return a client logged in as commander.
+
+    The dashboard's fragment cache is off, so that its queries are those of rendering it.
+    """
+    app.config["PAGE_CACHE_SIZE"] = 0
     with app.app_context():
         _created, (email, password) = demo.load(datetime.now(UTC))
     email = email.replace("admin@", "commander@")
@@ -29,7 +33,8 @@ def seeded(app):
             seed.seed(size, datetime.now(UTC))
         return measure.logged_in_client(app, email, password)
 
-    return to
+    yield to
+    app.config["PAGE_CACHE_SIZE"] = 256
 
 
 def _counts(app, client) -> dict[str, int]:

@@ -202,6 +202,10 @@ def sparse() -> dict:
     context["incident"].update(
         reference="INC-2026-0009", status="open", gdpr_risk="not yet assessed"
     )
+    context["incident"]["assessments"] = {  # none yet: every value blank, as context.py gives
+        kind: dict.fromkeys(values, "")
+        for kind, values in SAMPLE["incident"]["assessments"].items()
+    }
     context["organization"].update(name="Org", nis2="none", dora="none")
     context["letter"].update(is_late=True)
     return context

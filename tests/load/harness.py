@@ -205,6 +205,8 @@ class Gunicorn:
                         sys.executable,
                         "-m",
                         "gunicorn",
+                        "--config",
+                        "python:incident_tracker.gunicorn_config",
                         "--workers",
                         str(self.workers),
                         "--bind",

@@ -1,0 +1,51 @@
+"""A small per-process cache of rendered page fragments, never stale beyond the key's minute.
+
+The key starts with the register's version: the audit chain's head (its id and hash), which every
+committed change to any audited row moves forward in its own transaction (audit.py); the hash
+also tells two databases apart, or a database restored from a backup, at the same id. A fragment
+cached by one worker is therefore valid for every worker until the next change anywhere, and a
+worker that sees a new version renders afresh. Nothing here must be shared between workers or
+hosts, so the cache breaks no rule of DESIGN section 8. Fragments that show countdowns also carry
+the current minute in their key.
+"""
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from threading import Lock
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import select
+
+from .extensions import db
+from .models import AuditHead
+
+_entries: "OrderedDict[Hashable, Markup]" = OrderedDict()
+_lock = Lock()
+
+
+def register_version() -> tuple:
+    """The audit chain's head (id and hash): it moves with every committed change (one read)."""
+    head = db.session.execute(
+        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)
+    ).first()
+    return tuple(head) if head else (0, "")
+
+
+def fragment(key: tuple, render: Callable[[], str]) -> Markup:
+    """The cached fragment for the key (prefixed with the register version), or render it."""
+    size = current_app.config["PAGE_CACHE_SIZE"]
+    if not size:
+        return Markup(render())
+    full = (db.engine.url.render_as_string(), *register_version(), *key)
+    with _lock:
+        found = _entries.get(full)
+        if found is not None:
+            _entries.move_to_end(full)
+            return found
+    rendered = Markup(render())
+    with _lock:
+        _entries[full] = rendered
+        while len(_entries) > size:
+            _entries.popitem(last=False)
+    return rendered
