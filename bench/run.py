@@ -155,6 +155,8 @@ def _served_rows(url, folder, login, paths, where, options) -> list[Row]:
     with served.served(url, folder, WORKERS) as server:
         cookie = served.session_cookie(server, *login, check="/")
         seconds = options.seconds
+        for path in [measure.CONSTANT, *paths.values()]:  # every worker renders every page once
+            served.hey(server, path, cookie, 1, clients=WORKERS)
         floor = served.hey(server, measure.CONSTANT, cookie, seconds, clients=1)
         rows = []
         for name, path in paths.items():

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Select
+from sqlalchemy import Select, func
 
 from . import search_index
 from .extensions import db
@@ -18,6 +18,7 @@ SORTS = {
     "created_at": Incident.created_at,
 }
 MAX_SEARCH = 200
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,14 @@ def statement(query: ListQuery) -> Select:
 
 
 def search(query: ListQuery):
-    """One page of incidents for the query."""
+    """One page of incidents for the query, and how many match, counted up to COUNT_CAP + 1.
+
+    Counting every match of a broad search in a large register costs more than finding the page;
+    past COUNT_CAP the list says "more than 1,000" (the register export counts them all).
+    """
     per_page = current_app.config["INCIDENTS_PER_PAGE"]
-    return db.paginate(statement(query), page=query.page, per_page=per_page, error_out=False)
+    stmt = statement(query)
+    page = db.paginate(stmt, page=query.page, per_page=per_page, error_out=False, count=False)
+    ids = stmt.with_only_columns(Incident.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+    page.total = db.session.scalar(db.select(func.count()).select_from(ids))
+    return page

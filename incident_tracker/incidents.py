@@ -10,7 +10,7 @@ from .core.regimes import REGIME_NAMES
 from .extensions import db
 from .fields import choices
 from .forms import IncidentForm, NoteForm, tri_state_data
-from .incident_list import ListQuery, search
+from .incident_list import COUNT_CAP, ListQuery, search
 from .models import (
     Contract,
     Counterparty,
@@ -38,7 +38,9 @@ def index():
     query = ListQuery.from_args(request.args)
     page = search(query)
     categories = records.categories()
-    return render_template("incidents/index.html", page=page, query=query, categories=categories)
+    return render_template(
+        "incidents/index.html", page=page, query=query, categories=categories, count_cap=COUNT_CAP
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
