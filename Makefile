@@ -31,7 +31,7 @@ test: setup
 	@scripts/test.sh
 
 # The benchmark table (bench/RESULTS.md): SQLite and a private PostgreSQL, 1,000 to 100,000
-# incidents, in-process and under gunicorn with hey; about 15 minutes. BENCH_ARGS=--quick is short.
+# incidents, in-process and under gunicorn with hey; about 10 minutes. BENCH_ARGS=--quick is short.
 bench: setup
 	@scripts/with-postgres.sh $(BIN)/python -m bench.run $(BENCH_ARGS)
 
