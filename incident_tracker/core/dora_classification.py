@@ -19,7 +19,17 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from .severity import Judgement, Reason, all_of, any_of, at_least, check_measures, judged
+from .severity import (
+    Judgement,
+    Outcome,
+    Reason,
+    Weighed,
+    all_of,
+    any_of,
+    at_least,
+    check_measures,
+    judged,
+)
 
 DORA = "Regulation (EU) 2022/2554"
 RTS = "Commission Delegated Regulation (EU) 2024/1772"
@@ -73,7 +83,7 @@ class DoraFacts:
 
 
 @dataclass(frozen=True)
-class DoraClassification:
+class DoraClassification(Weighed):
     """The proposal: major or not, with every criterion and the instant it was assessed."""
 
     major: bool
@@ -86,17 +96,6 @@ class DoraClassification:
     def classified_major_at(self) -> datetime | None:
         """Return the DORA clock anchor proposed by this assessment, if it proposes major."""
         return self.assessed_at if self.major else None
-
-    @property
-    def criteria_met(self) -> tuple[Reason, ...]:
-        return tuple(reason for reason in self.reasons if reason.met)
-
-    @property
-    def not_evaluated(self) -> tuple[Reason, ...]:
-        return tuple(reason for reason in self.reasons if reason.met is None)
-
-
-Outcome = tuple[bool | None, str]
 
 
 def classify(facts: DoraFacts, assessed_at: datetime) -> DoraClassification:

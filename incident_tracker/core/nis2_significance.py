@@ -18,7 +18,17 @@ from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from .severity import Judgement, Reason, all_of, any_of, check_measures, judged, require_text
+from .severity import (
+    Judgement,
+    Outcome,
+    Reason,
+    Weighed,
+    all_of,
+    any_of,
+    check_measures,
+    judged,
+    require_text,
+)
 
 NIS2 = "Directive (EU) 2022/2555"
 IR = "Commission Implementing Regulation (EU) 2024/2690"
@@ -123,7 +133,7 @@ class Nis2Facts:
 
 
 @dataclass(frozen=True)
-class Nis2Significance:
+class Nis2Significance(Weighed):
     """The proposal: significant or not, with every criterion weighed."""
 
     significant: bool
@@ -132,16 +142,7 @@ class Nis2Significance:
     excluded_by: Reason | None
     method: str
 
-    @property
-    def criteria_met(self) -> tuple[Reason, ...]:
-        return tuple(reason for reason in self.reasons if reason.met)
 
-    @property
-    def not_evaluated(self) -> tuple[Reason, ...]:
-        return tuple(reason for reason in self.reasons if reason.met is None)
-
-
-Outcome = tuple[bool | None, str]
 Test = Callable[[Nis2Facts], Outcome]
 
 

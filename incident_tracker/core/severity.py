@@ -33,6 +33,23 @@ class Reason:
     detail: str
 
 
+Outcome = tuple[bool | None, str]  # a criterion's verdict (None: not evaluable) and its detail
+
+
+class Weighed:
+    """For a result whose ``reasons`` weigh each criterion: those met, those not evaluated."""
+
+    reasons: tuple[Reason, ...]
+
+    @property
+    def criteria_met(self) -> tuple[Reason, ...]:
+        return tuple(reason for reason in self.reasons if reason.met)
+
+    @property
+    def not_evaluated(self) -> tuple[Reason, ...]:
+        return tuple(reason for reason in self.reasons if reason.met is None)
+
+
 @dataclass(frozen=True)
 class Judgement:
     """A yes/no judgement made by a person, with the reason they gave for it."""
