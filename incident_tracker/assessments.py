@@ -14,6 +14,7 @@ from . import assessing, assessment_dora, assessment_enisa, assessment_nis2, pro
 from .assessing import AssessmentError, Decision
 from .extensions import db
 from .models import Incident
+from .references import incident_or_404
 from .roles import DECIDERS, role_required
 
 bp = Blueprint("assessments", __name__, url_prefix="/incidents")
@@ -111,11 +112,7 @@ def _page(incident: Incident, method, form, outcome):
 
 
 def _incident(reference: str) -> Incident:
-    incident = db.session.execute(
-        db.select(Incident).filter_by(reference=reference)
-    ).scalar_one_or_none()
-    if incident is None:
-        abort(404)
+    incident = incident_or_404(reference)
     if profile.current() is None:
         abort(409)
     return incident

@@ -18,6 +18,7 @@ from .forms import LONG_TEXT, DocumentForm
 from .localtime import zone
 from .models import CustomerNotice, Incident, LetterTemplate, utcnow
 from .pdf_response import pdf_response
+from .references import incident_or_404
 from .roles import NOTIFIERS, may, role_required
 
 bp = Blueprint("customer_notices", __name__, url_prefix="/incidents")
@@ -44,14 +45,14 @@ class AcknowledgedForm(FlaskForm):
 @login_required
 def index(reference: str):
     """List the incident's customers: notice status, contractual deadline, their GDPR clock."""
-    return _index_page(_incident(reference), _generate_form())
+    return _index_page(incident_or_404(reference), _generate_form())
 
 
 @bp.post("/<reference>/customer-notices/generate")
 @role_required(*NOTIFIERS)
 def generate(reference: str):
     """Draft and archive the Art. 33(2) notice for every customer that has none yet."""
-    incident = _incident(reference, for_update=True)
+    incident = incident_or_404(reference, for_update=True)
     form = _generate_form()
     if not form.validate_on_submit():
         return _index_page(incident, form), 422
@@ -60,7 +61,7 @@ def generate(reference: str):
     except (TemplateProblem, RefusedResource) as error:
         db.session.rollback()
         form.template.errors.append(f"The template does not render for this incident: {error}")
-        return _index_page(_incident(reference), form), 422
+        return _index_page(incident_or_404(reference), form), 422
     return _commit(reference, _outcome_message(outcome), "warning" if outcome.skipped else None)
 
 
@@ -118,14 +119,6 @@ def download(reference: str, notice_id: int):
     if document is None:
         abort(404)
     return pdf_response(document.pdf, f"{reference}-customer-notice-{notice_id}.pdf")
-
-
-def _incident(reference: str, for_update: bool = False) -> Incident:
-    statement = db.select(Incident).filter_by(reference=reference)
-    incident = db.session.execute(_locking(statement, for_update)).scalar_one_or_none()
-    if incident is None:
-        abort(404)
-    return incident
 
 
 def _notice(reference: str, notice_id: int, for_update: bool = False) -> CustomerNotice:

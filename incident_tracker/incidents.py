@@ -1,6 +1,6 @@
 """Incidents: record, edit, list and show what happened, when, to which data and to whom."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -21,6 +21,7 @@ from .models import (
     User,
 )
 from .records import SCALAR_FIELDS
+from .references import incident_or_404
 from .regeneration import facts_for
 from .roles import INCIDENT_EDITORS, role_required
 
@@ -67,7 +68,7 @@ def new():
 @login_required
 def show(reference: str):
     """Show an incident with its data, people affected, parties and timeline."""
-    incident = _get(reference, options=PAGE_LOADS)
+    incident = incident_or_404(reference, options=PAGE_LOADS)
     return _show_page(incident, _note_form())
 
 
@@ -75,7 +76,7 @@ def show(reference: str):
 @role_required(*INCIDENT_EDITORS)
 def edit(reference: str):
     """Edit an incident; every change goes to its timeline, and a stale form never overwrites."""
-    incident = _get(reference)
+    incident = incident_or_404(reference)
     form = _form(data=_form_data(incident))
     if not form.validate_on_submit():
         return render_template("incidents/form.html", form=form, incident=incident)
@@ -110,7 +111,7 @@ def _conflict(incident: Incident, form: IncidentForm):
 @role_required(*INCIDENT_EDITORS)
 def add_note(reference: str):
     """Add a manual event (what happened when) to the timeline."""
-    incident = _get(reference)
+    incident = incident_or_404(reference)
     form = _note_form()
     if form.validate_on_submit():
         timeline.record(
@@ -162,17 +163,6 @@ PAGE_LOADS = (
     selectinload(Incident.data_categories),
     joinedload(Incident.owner),
 )
-
-
-def _get(reference: str, for_update: bool = False, options=()) -> Incident:
-    """Load an incident by reference; lock its row (on PostgreSQL) when it will be changed."""
-    statement = db.select(Incident).filter_by(reference=reference).options(*options)
-    if for_update:
-        statement = statement.with_for_update()
-    incident = db.session.execute(statement).scalar_one_or_none()
-    if incident is None:
-        abort(404)
-    return incident
 
 
 def _form(data: dict) -> IncidentForm:
