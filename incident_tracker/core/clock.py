@@ -6,19 +6,22 @@ New York (the SEC's calendar). Working days and working hours (contract clauses)
 organization's local dates with the holiday calendar of a country ("IE") or US state ("US-CA").
 """
 
+import calendar
 import warnings
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from dateutil.relativedelta import relativedelta
 
 END_OF_DAY = time(23, 59, 59)
 NOON = time(12, 0)
 EDGAR_ZONE = ZoneInfo("America/New_York")
 EDGAR_CUTOFF = time(17, 30)
 SEC_HOLIDAY_COUNTRY = "US"
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+CACHED_DAYS = 4096  # (date, zone or calendar) pairs kept: a few years of deadlines in many zones
 
 
 def to_utc(instant: datetime) -> datetime:
@@ -45,23 +48,51 @@ def local_wall(instant: datetime, zone: ZoneInfo) -> datetime:
     return to_utc(instant).astimezone(zone).replace(tzinfo=None)
 
 
+def local_date(instant: datetime, zone: ZoneInfo) -> date:
+    """Return the local date of an instant in a zone (local_wall's date, without the time)."""
+    return _utc_local_date(to_utc(instant), zone)
+
+
+@lru_cache(maxsize=CACHED_DAYS)
+def _utc_local_date(instant: datetime, zone: ZoneInfo) -> date:
+    """Date a UTC instant; cached as the same few instants are dated for rule after rule.
+
+    Keyed by the UTC instant: two local times that differ only in fold compare equal in their
+    own zone, but never in UTC.
+    """
+    return instant.astimezone(zone).date()
+
+
 def add_hours(anchor: datetime, hours: int) -> datetime:
     """Add elapsed hours; weekends, holidays and DST changes do not matter."""
-    return to_utc(anchor) + timedelta(hours=hours)
+    return to_utc(anchor) + hours * HOUR
 
 
 def add_months(anchor: datetime, months: int, zone: ZoneInfo) -> datetime:
     """Add calendar months to the local wall time, clamping to month end and keeping the time."""
-    return at_wall_time(local_wall(anchor, zone) + relativedelta(months=months), zone)
+    return at_wall_time(plus_months(local_wall(anchor, zone), months), zone)
+
+
+def plus_months(wall: datetime, months: int) -> datetime:
+    """Move a wall time by calendar months; a day the month lacks becomes its last day.
+
+    31 January + 1 month is 28 (or 29) February, as dateutil's relativedelta counts; done by hand
+    because adding a relativedelta costs more than the rest of a deadline's arithmetic.
+    """
+    index = wall.month - 1 + months
+    year, month = wall.year + index // 12, index % 12 + 1
+    day = min(wall.day, calendar.monthrange(year, month)[1])
+    return wall.replace(year=year, month=month, day=day)
 
 
 def add_wall_days(anchor: datetime, days: int, zone: ZoneInfo) -> datetime:
     """Add calendar days to the local wall time, keeping the clock time (the CZ NIS2 variant)."""
-    return at_wall_time(local_wall(anchor, zone) + timedelta(days=days), zone)
+    return at_wall_time(local_wall(anchor, zone) + days * DAY, zone)
 
 
+@lru_cache(maxsize=CACHED_DAYS)
 def end_of_local_day(day: date, zone: ZoneInfo) -> datetime:
-    """Return 23:59:59 local time on a date, as a UTC instant."""
+    """Return 23:59:59 local time on a date, as a UTC instant (cached: most days repeat)."""
     return at_wall_time(datetime.combine(day, END_OF_DAY), zone)
 
 
@@ -70,14 +101,14 @@ def add_calendar_days(anchor: datetime, days: int, zone: ZoneInfo) -> datetime:
 
     Never before the anchor: a day-0 period started in the day's last second is due at once.
     """
-    due = end_of_local_day(local_wall(anchor, zone).date() + timedelta(days=days), zone)
+    due = end_of_local_day(local_date(anchor, zone) + days * DAY, zone)
     return max(due, to_utc(anchor))
 
 
 def add_days_after_year_end(anchor: datetime, days: int, zone: ZoneInfo) -> datetime:
     """Count calendar days from 31 December of the anchor's local year (HIPAA's annual log)."""
-    year_end = date(local_wall(anchor, zone).year, 12, 31)
-    return end_of_local_day(year_end + timedelta(days=days), zone)
+    year_end = date(local_date(anchor, zone).year, 12, 31)
+    return end_of_local_day(year_end + days * DAY, zone)
 
 
 @lru_cache(maxsize=1024)
@@ -105,14 +136,19 @@ def is_working_day(day: date, country: str) -> bool:
 
 def next_working_day(day: date, country: str) -> date:
     """Return the first working day strictly after a date."""
-    day += timedelta(days=1)
+    day += DAY
     while not is_working_day(day, country):
-        day += timedelta(days=1)
+        day += DAY
     return day
 
 
+@lru_cache(maxsize=CACHED_DAYS)
 def nth_working_day(day: date, days: int, country: str) -> date:
-    """Return working day N after a date: day 1 is the first working day strictly after it."""
+    """Return working day N after a date: day 1 is the first working day strictly after it.
+
+    Cached: counting looks each day up in the holiday calendar, and the same few anchor dates
+    come back with every recomputation of an incident.
+    """
     for _ in range(days):
         day = next_working_day(day, country)
     return day
@@ -125,7 +161,7 @@ def add_business_days(anchor: datetime, days: int) -> datetime:
     the anchor date is one, otherwise the first business day after it (Form 8-K General
     Instruction B.1); both readings give the same day.
     """
-    day = nth_working_day(local_wall(anchor, EDGAR_ZONE).date(), days, SEC_HOLIDAY_COUNTRY)
+    day = nth_working_day(local_date(anchor, EDGAR_ZONE), days, SEC_HOLIDAY_COUNTRY)
     return at_wall_time(datetime.combine(day, EDGAR_CUTOFF), EDGAR_ZONE)
 
 
@@ -164,7 +200,7 @@ def _midnight(day: date) -> datetime:
 
 def noon_next_working_day(due: datetime, zone: ZoneInfo, country: str) -> datetime | None:
     """Return 12:00 local on the next working day if a deadline falls on a non-working day."""
-    day = local_wall(due, zone).date()
+    day = local_date(due, zone)
     if is_working_day(day, country):
         return None
     return at_wall_time(datetime.combine(next_working_day(day, country), NOON), zone)

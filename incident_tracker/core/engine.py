@@ -6,8 +6,11 @@ from datetime import datetime
 from .clock import to_utc
 from .facts import Facts
 from .regimes import DUTY_SOURCES, TITLES
-from .rules import FACT_LABELS, Duty, PeriodKind, Status
+from .rules import FACT_LABELS, UNDATED, Duty, Status
 
+# Statuses read once: on Python 3.11 every Status.X goes through EnumType.__getattr__ (slow).
+OPEN, AWAITING_ANCHOR = Status.OPEN, Status.AWAITING_ANCHOR
+NO_DEADLINE, SUBMITTED = Status.NO_FIXED_DEADLINE, Status.SUBMITTED
 DECISION_HINTS = {
     "organization.gdpr_role": "set controller, joint_controller or processor",
     "gdpr_risk": "assess the risk as unlikely, risk or high",
@@ -53,18 +56,14 @@ class Result:
 def compute(facts: Facts) -> Result:
     """Return every obligation these facts start, soonest first, and the facts still missing."""
     duties = [duty for source in DUTY_SOURCES for duty in source.duties(facts)]
-    obligations = sorted((obligation(duty, facts) for duty in duties), key=soonest_first)
+    obligations = sorted([obligation(duty, facts) for duty in duties], key=soonest_first)
     return Result(tuple(obligations), missing_facts(duties))
 
 
 def missing_facts(duties: list[Duty]) -> tuple[MissingFact, ...]:
     """List each missing fact once per obligation that needs it, by field and then obligation."""
-    found = {
-        MissingFact(name, duty.rule.id, hint(name, duty.rule.id))
-        for duty in duties
-        for name in duty.missing
-    }
-    return tuple(sorted(found, key=lambda fact: (fact.field, fact.obligation_id)))
+    found = {(name, duty.rule.id) for duty in duties for name in duty.missing}
+    return tuple(MissingFact(name, id, hint(name, id)) for name, id in sorted(found))
 
 
 def soonest_first(item: Obligation) -> tuple[bool, datetime | str, str, str]:
@@ -74,30 +73,31 @@ def soonest_first(item: Obligation) -> tuple[bool, datetime | str, str, str]:
 
 def obligation(duty: Duty, facts: Facts) -> Obligation:
     """Turn a duty into an obligation: a submission marks it submitted and keeps its due_at."""
-    submitted_at = facts.submitted_at(duty.rule.id, duty.jurisdiction)
-    status = Status.SUBMITTED if submitted_at else unsubmitted_status(duty)
-    return Obligation(
-        id=duty.rule.id,
-        jurisdiction=duty.jurisdiction,
-        recipient=duty.recipient,
-        title=duty.rule.title,
-        regime=duty.rule.regime,
-        due_at=duty.due_at,
-        status=status,
-        basis=duty.basis,
-        anchor=duty.anchor,
-        anchor_at=to_utc(duty.anchor_at) if duty.anchor_at else None,
-        starts_when=starts_when(duty) if status is Status.AWAITING_ANCHOR else None,
-        submitted_at=to_utc(submitted_at) if submitted_at else None,
-        relief=duty.relief,
+    rule = duty.rule
+    submitted_at = facts.submitted_at(rule.id, duty.jurisdiction)
+    status = SUBMITTED if submitted_at else unsubmitted_status(duty)
+    return Obligation(  # in field order: keywords would cost a fifth of this, run per obligation
+        rule.id,
+        duty.jurisdiction,
+        duty.recipient,
+        rule.title,
+        rule.regime,
+        duty.due_at,
+        status,
+        duty.basis,
+        duty.anchor,
+        to_utc(duty.anchor_at) if duty.anchor_at else None,
+        starts_when(duty) if status is AWAITING_ANCHOR else None,
+        to_utc(submitted_at) if submitted_at else None,
+        duty.relief,
     )
 
 
 def unsubmitted_status(duty: Duty) -> Status:
     """Return the status of a duty not yet submitted."""
-    if duty.rule.period.kind is PeriodKind.NO_FIXED_DEADLINE:
-        return Status.NO_FIXED_DEADLINE
-    return Status.OPEN if duty.due_at else Status.AWAITING_ANCHOR
+    if duty.rule.period.kind is UNDATED:
+        return NO_DEADLINE
+    return OPEN if duty.due_at else AWAITING_ANCHOR
 
 
 def starts_when(duty: Duty) -> str:

@@ -4,6 +4,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from . import clock
@@ -88,11 +90,14 @@ def working_hours(n: int, calendar: str) -> Period:
 
 NO_FIXED_DEADLINE = Period(PeriodKind.NO_FIXED_DEADLINE)
 WITH_ANCHOR = Period(PeriodKind.WITH_ANCHOR)
+# The kind the hot paths test for, read once: on Python 3.11 every PeriodKind.X is looked up
+# through EnumType.__getattr__, several times slower than a module global.
+UNDATED = PeriodKind.NO_FIXED_DEADLINE
 
 
 def due_after(period: Period, anchor_at: datetime | None, zone: ZoneInfo) -> datetime | None:
     """Return when a period that starts at ``anchor_at`` ends, or None without a fixed end."""
-    if anchor_at is None or period.kind is PeriodKind.NO_FIXED_DEADLINE:
+    if anchor_at is None or period.kind is UNDATED:
         return None
     if period.kind in _ON_A_CALENDAR:
         return _ON_A_CALENDAR[period.kind](anchor_at, period.amount, zone, period.calendar)
@@ -124,9 +129,9 @@ def in_force(versions: Sequence[Rule], on: datetime | None, zone: ZoneInfo) -> R
     ``versions`` are declared oldest first (a test checks every declaration).
     """
     ordered = versions
-    if on is None:
+    if on is None or len(ordered) == 1:  # a single version is in force whatever the date
         return ordered[-1]
-    day = clock.local_wall(on, zone).date()
+    day = clock.local_date(on, zone)
     current = [rule for rule in ordered if rule.in_force_from <= day]
     return current[-1] if current else ordered[0]
 
@@ -140,12 +145,14 @@ FACT_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Duty:
+class Duty(NamedTuple):
     """A rule owed in one jurisdiction, with its clock worked out (before submissions).
 
     ``missing`` names the facts the rule needs but does not have: first the clock's anchor fact,
     then any decision fact (such as gdpr_risk) for which the conservative reading was taken.
+
+    An immutable named tuple rather than a frozen dataclass: one is built for every obligation
+    the engine computes, and a tuple is built several times faster. Change it with ``_replace``.
     """
 
     rule: Rule
@@ -160,17 +167,13 @@ class Duty:
 
     def needing(self, *names: str) -> "Duty":
         """Return this duty with decision facts added to what is missing."""
-        return Duty(  # not dataclasses.replace: this runs for most duties and replace is slow
-            self.rule,
-            self.jurisdiction,
-            self.recipient,
-            self.basis,
-            self.anchor,
-            self.anchor_at,
-            self.due_at,
-            self.missing + names,
-            self.relief,
-        )
+        return self._replace(missing=self.missing + names)
+
+
+@lru_cache(maxsize=1024)
+def recipient_in(template: str, jurisdiction: str) -> str:
+    """Fill a rule's recipient for a jurisdiction (cached: a few rules times a few places)."""
+    return template.format(jurisdiction=jurisdiction)
 
 
 def anchor_instant(facts: Facts, anchor: str, jurisdiction: str) -> datetime | None:
@@ -188,21 +191,24 @@ def duty(
     anchor: str | None = None,
     recipient: str | None = None,
     basis: str | None = None,
+    needing: tuple[str, ...] = (),
 ) -> Duty:
     """Work out a rule's clock from its anchor (the rule's own unless another is given).
 
-    A missing anchor fact is reported in ``missing`` unless the rule has no fixed deadline anyway.
+    A missing anchor fact is reported in ``missing`` unless the rule has no fixed deadline anyway;
+    ``needing`` adds decision facts after it (as Duty.needing does, without a second Duty).
     """
     anchor = anchor or rule.anchor
     anchor_at = anchor_instant(facts, anchor, jurisdiction)
-    fixed = rule.period.kind is not PeriodKind.NO_FIXED_DEADLINE
-    return Duty(
-        rule=rule,
-        jurisdiction=jurisdiction,
-        recipient=recipient or rule.recipient.format(jurisdiction=jurisdiction),
-        basis=basis or rule.citation,
-        anchor=anchor,
-        anchor_at=anchor_at,
-        due_at=due_after(rule.period, anchor_at, facts.organization.zone),
-        missing=(anchor,) if fixed and anchor_at is None and anchor in INSTANTS else (),
+    fixed = rule.period.kind is not UNDATED
+    unanchored = (anchor,) if fixed and anchor_at is None and anchor in INSTANTS else ()
+    return Duty(  # in field order: keywords would cost a fifth of this, run per obligation
+        rule,
+        jurisdiction,
+        recipient or recipient_in(rule.recipient, jurisdiction),
+        basis or rule.citation,
+        anchor,
+        anchor_at,
+        due_after(rule.period, anchor_at, facts.organization.zone),
+        unanchored + needing,
     )

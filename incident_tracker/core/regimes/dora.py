@@ -121,4 +121,4 @@ def with_relief(report: Duty, org: Organization) -> Duty:
         f"{WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M} is a weekend day or public holiday "
         f"in {org.country}; moved to 12:00 on the next working day"
     )
-    return replace(report, due_at=moved, basis=f"{report.basis}, {RELIEF}", relief=note)
+    return report._replace(due_at=moved, basis=f"{report.basis}, {RELIEF}", relief=note)

@@ -104,7 +104,7 @@ def breach_duties(
     if role is not GdprRole.PROCESSOR:
         yield from _controller_duties(facts, notices, authorities, unknown_role)
     if role is None or role is GdprRole.PROCESSOR:
-        yield duty(notices.controller, facts, notices.region).needing(*unknown_role)
+        yield duty(notices.controller, facts, notices.region, needing=unknown_role)
 
 
 def _controller_duties(
@@ -115,13 +115,13 @@ def _controller_duties(
         return
     decisions = unknown + (("gdpr_risk",) if risk is None else ())
     for place in authorities:
-        notice = duty(
+        yield duty(
             notices.authority,
             facts,
             place.jurisdiction,
             recipient=place.recipient,
             basis=place.basis,
+            needing=decisions,
         )
-        yield notice.needing(*decisions)
     if risk is GdprRisk.HIGH:
-        yield duty(notices.data_subjects, facts, notices.region).needing(*unknown)
+        yield duty(notices.data_subjects, facts, notices.region, needing=unknown)

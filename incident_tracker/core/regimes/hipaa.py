@@ -98,4 +98,4 @@ def hhs_notice(facts: Facts, individual: Duty) -> Duty:
         return with_filing if with_filing.due_at else with_filing.needing(*individual.missing)
     if with_filing.due_at is not None and with_filing.due_at <= individual.due_at:
         return with_filing
-    return replace(with_filing, anchor_at=individual.due_at, due_at=individual.due_at)
+    return with_filing._replace(anchor_at=individual.due_at, due_at=individual.due_at)

@@ -8,6 +8,7 @@ is the earlier reading). A rule's version is the one in force on the local date 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from ..facts import Facts
 from ..rules import NO_FIXED_DEADLINE, Duty, Period, Rule, calendar_days, duty, in_force
@@ -25,9 +26,9 @@ class StateLaw:
     regulator: tuple[Rule, ...]
     regulator_minimum: int
 
-    @property
+    @cached_property
     def jurisdiction(self) -> str:
-        """Return the state's jurisdiction code, e.g. "US-CA"."""
+        """Return the state's jurisdiction code, e.g. "US-CA" (worked out once per law)."""
         return f"US-{self.code}"
 
 
