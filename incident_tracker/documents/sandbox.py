@@ -84,7 +84,7 @@ ENV = _environment()
 def problems(source: str, known: Mapping[str, object]) -> list[str]:
     """Everything wrong with a template before it is saved: syntax, tags, unknown names."""
     try:
-        tree = ENV.parse(source)
+        tree = _tree(source)
     except TemplateSyntaxError as error:
         return [f"line {error.lineno}: {error.message}"]
     found = [
@@ -133,6 +133,13 @@ def render(source: str, context: Mapping[str, object]) -> Markup:
         return Markup(_compiled(source).render(dict(context)))
     except STAFF_ERRORS as error:  # whatever a staff template does wrong is the template's problem
         raise TemplateProblem(_with_line(error)) from None
+
+
+@lru_cache(maxsize=256)
+def _tree(source: str) -> nodes.Template:
+    """The parsed template, once per source: parsing was most of the check run before every
+    render, and revisions are immutable. Callers only read the tree (find_all)."""
+    return ENV.parse(source)
 
 
 @lru_cache(maxsize=256)
