@@ -68,25 +68,41 @@ def statement(query: ListQuery) -> Select:
         stmt = stmt.where(search_index.matching(query.q))
     if query.status:
         stmt = stmt.where(Incident.status == query.status)
-    # The filters are IN (subquery) rather than EXISTS: the database can start from the few rows
-    # of one category or one place (indexed) instead of testing every incident.
-    if query.category:
-        in_category = (
-            db.select(incident_data_category.c.incident_id)
-            .join(DataCategory)
-            .where(DataCategory.code == query.category)
-        )
-        stmt = stmt.where(Incident.id.in_(in_category))
-    if query.jurisdiction:
-        affected = db.select(AffectedJurisdiction.incident_id).where(
-            AffectedJurisdiction.code == query.jurisdiction, AffectedJurisdiction.people > 0
-        )
-        stmt = stmt.where(Incident.id.in_(affected))
+    narrowed = _narrowed(query)
+    if narrowed is not None:
+        stmt = stmt.where(Incident.id.in_(narrowed))
     column = SORTS[query.sort]
     order = column.desc() if query.descending else column.asc()
     if column.nullable:  # NULLS LAST on a NOT NULL column would keep PostgreSQL off its index
         order = order.nulls_last()
     return stmt.order_by(order, Incident.id.desc())
+
+
+def _narrowed(query: ListQuery) -> Select | None:
+    """The ids of the incidents in the category and with people affected in the place, or None.
+
+    One IN (subquery), joining the two filters' indexes, rather than EXISTS or one IN per
+    filter: the database starts from the few rows of one category and keeps those with people in
+    the place, instead of testing every incident or gathering both filters' incidents apart
+    (3x faster at 100,000 incidents on SQLite; bench/RESULTS.md).
+    """
+    ids = None
+    if query.category:
+        ids = (
+            db.select(incident_data_category.c.incident_id)
+            .join(DataCategory)
+            .where(DataCategory.code == query.category)
+        )
+    if query.jurisdiction:
+        if ids is None:
+            ids = db.select(AffectedJurisdiction.incident_id)
+        else:
+            same = AffectedJurisdiction.incident_id == incident_data_category.c.incident_id
+            ids = ids.join(AffectedJurisdiction, same)
+        ids = ids.where(
+            AffectedJurisdiction.code == query.jurisdiction, AffectedJurisdiction.people > 0
+        )
+    return ids
 
 
 def search(query: ListQuery):

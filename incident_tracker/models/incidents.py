@@ -58,13 +58,16 @@ class Incident(db.Model):
         enum_check("status", INCIDENT_STATUSES, nullable=False),
         enum_check("severity", SEVERITIES),
         enum_check("gdpr_risk", GDPR_RISKS),
+        # The live incidents' ids answered from the index alone (PostgreSQL's indexes do not
+        # carry the row id as SQLite's do).
+        Index("ix_incident_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
     severity: Mapped[str | None] = mapped_column(String(20))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     occurred_at: Mapped[datetime | None]
@@ -140,7 +143,9 @@ class IncidentParty(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(30))

@@ -27,10 +27,12 @@ class Obligation(db.Model):
         enum_check("status", OBLIGATION_STATUSES, nullable=False),
         # The dashboard's sections: one status, soonest first, and the incident to join (covering).
         Index("ix_obligation_status_due_at_incident", "status", "due_at", "incident_id"),
+        # The dashboard's counts: the pending obligations of the live incidents (covering).
+        Index("ix_obligation_incident_status", "incident_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"))
     rule_id: Mapped[str] = mapped_column(String(60))
     jurisdiction: Mapped[str] = mapped_column(String(6))
     regime: Mapped[str] = mapped_column(String(20))
