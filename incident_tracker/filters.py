@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from flask import Flask, g, url_for
+from markupsafe import Markup, escape
 
 from . import codes
 from .countdown import countdown, duration_words, urgency
@@ -24,9 +25,21 @@ def init_app(app: Flask) -> None:
         lambda since: duration_words(utcnow() - since) if since else "", "elapsed"
     )
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
+    app.add_template_global(instant)
     app.add_template_global(incident_url)
     app.add_template_global(obligation_url)
     app.context_processor(_globals)
+
+
+NOT_RECORDED = Markup('<span class="text-muted">not recorded</span>')
+
+
+def instant(value: datetime | None) -> Markup:
+    """An instant as a <time> element: local time shown, UTC on hover, ISO for scripts."""
+    if not value:
+        return NOT_RECORDED
+    iso, utc, local = escape(value.isoformat()), escape(_utc(value)), escape(_localtime(value))
+    return Markup(f'<time datetime="{iso}" title="{utc}">{local}</time>')
 
 
 def incident_url(reference: str) -> str:

@@ -29,7 +29,7 @@ bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
 BLANK_JURISDICTION_ROWS = 3
 BLANK_PARTY_ROWS = 2
-AUDIT_SHOWN = 50  # the newest changes; the audit log has them all
+AUDIT_SHOWN = 25  # the newest changes; the audit log has them all
 
 
 @bp.get("/")

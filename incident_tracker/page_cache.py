@@ -24,11 +24,12 @@ _entries: "OrderedDict[Hashable, Markup]" = OrderedDict()
 _lock = Lock()
 
 
+_HEAD = select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)  # built once
+
+
 def register_version() -> tuple:
     """The audit chain's head (id and hash): it moves with every committed change (one read)."""
-    head = db.session.execute(
-        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)
-    ).first()
+    head = db.session.execute(_HEAD).first()
     return tuple(head) if head else (0, "")
 
 
