@@ -8,7 +8,7 @@ pytest=(.venv/bin/python -m pytest -p no:cacheprovider)
 echo "== 1/5 suite on SQLite"
 "${pytest[@]}" -m "not e2e and not load"
 echo "== 2/5 suite on PostgreSQL"
-scripts/with-postgres.sh "${pytest[@]}" -m "not e2e and not packaging and not live and not load"
+scripts/with-postgres.sh "${pytest[@]}" -m "not e2e and not packaging and not live and not load and not pure"
 echo "== 3/5 browser tests in Chromium"
 "${pytest[@]}" -m e2e
 echo "== 4/5 load and faults on SQLite"

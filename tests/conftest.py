@@ -182,3 +182,14 @@ def as_role(make_user, login, org):
         return user
 
     return log_in_as
+
+
+PURE = ("core", "facts")  # the pure core and the facts document: no database, no app
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark the tests of the pure core `pure`: they never touch a database, so the PostgreSQL
+    stage of `make test` leaves them to the SQLite stage (their results cannot differ)."""
+    for item in items:
+        if item.path.parent.name in PURE and item.path.parent.parent.name == "tests":
+            item.add_marker(pytest.mark.pure)
