@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from flask import Flask, g, url_for
 from markupsafe import Markup, escape
@@ -60,7 +61,14 @@ def _prefix(endpoint: str, values: dict) -> str:
 
 
 def _localtime(value: datetime | None) -> str:
-    return display(value, zone(timezone_name()))
+    return display(value, _local_zone())
+
+
+def _local_zone() -> ZoneInfo:
+    """The organization's zone, looked up once per request (a page shows a hundred instants)."""
+    if "local_zone" not in g:
+        g.local_zone = zone(timezone_name())
+    return g.local_zone
 
 
 def _utc(value: datetime | None) -> str:
