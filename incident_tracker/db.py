@@ -55,9 +55,10 @@ class Base(DeclarativeBase):
 def _configure_sqlite(dbapi_connection, _record):
     """Turn on foreign keys, WAL and a busy timeout for every SQLite connection.
 
-    A large register is read through memory-mapped I/O and a 64 MB page cache per connection
-    (SQLite's default is 2 MB): at 100,000 incidents the dashboard's reads hit memory, not
-    read() calls (measured in bench/RESULTS.md).
+    A large register is read through a 64 MB page cache per connection (SQLite's default is
+    2 MB): at 100,000 incidents the pages' reads hit memory. Memory-mapped I/O is off: it made
+    no page faster and let a worker's resident set grow with the database file (290 MB per
+    worker at 100,000 incidents; bench/RESULTS.md).
     """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -66,5 +67,4 @@ def _configure_sqlite(dbapi_connection, _record):
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA busy_timeout = 10000")
     cursor.execute("PRAGMA cache_size = -65536")  # KiB
-    cursor.execute("PRAGMA mmap_size = 1073741824")
     cursor.close()
