@@ -114,6 +114,23 @@ def search(query: ListQuery):
     per_page = current_app.config["INCIDENTS_PER_PAGE"]
     stmt = statement(query)
     page = db.paginate(stmt, page=query.page, per_page=per_page, error_out=False, count=False)
-    ids = stmt.with_only_columns(Incident.id).order_by(None).limit(COUNT_CAP + 1).subquery()
-    page.total = db.session.scalar(db.select(func.count()).select_from(ids))
+    page.total = _count_capped(stmt)
     return page
+
+
+def _count_capped(stmt: Select) -> int:
+    """How many incidents the statement selects, counted up to COUNT_CAP + 1.
+
+    On PostgreSQL the matches are a MATERIALIZED common table expression, planned without the
+    cap: planned with it, PostgreSQL expected a substring search to stop early and read the
+    table row by row instead of using the trigram index (31 -> 8 ms at 100,000 incidents). It
+    reads such an expression only as far as asked, so the cap still bounds the work. SQLite
+    would compute it in full first, so there it stays a plain subquery.
+    """
+    ids = stmt.with_only_columns(Incident.id).order_by(None)
+    if db.engine.dialect.name == "postgresql":
+        matches = ids.cte("matches").prefix_with("MATERIALIZED")
+    else:
+        matches = ids.subquery("matches")
+    capped = db.select(matches.c.id).limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(db.select(func.count()).select_from(capped))
