@@ -4,7 +4,7 @@ from datetime import datetime
 
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from . import codes
 from .localtime import parse_instant, to_wall_time_text, zone
@@ -46,6 +46,14 @@ class InstantField(StringField):
         if isinstance(value, datetime) and value.utcoffset() is None:
             raise TypeError("InstantField needs an aware datetime")
         self.data = value
+
+
+def required_instant(_form, field) -> None:
+    """Require an instant, keeping the field's own message for text it could not read, such as
+    a wall time that does not exist in the zone (DataRequired would replace that message with
+    "This field is required")."""
+    if field.data is None and not field.process_errors:
+        raise StopValidation("This field is required.")
 
 
 class JurisdictionField(StringField):

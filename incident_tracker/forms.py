@@ -26,6 +26,7 @@ from .fields import (
     choices,
     ensure_unique,
     enum_choices,
+    required_instant,
 )
 from .localtime import zone
 from .models import (
@@ -272,7 +273,7 @@ def tri_state_data(incident) -> dict:
 
 
 class NoteForm(FlaskForm):
-    occurred_at = InstantField("When", validators=[DataRequired()])
+    occurred_at = InstantField("When", validators=[required_instant])
     text = TextAreaField("What happened", validators=[DataRequired(), Length(max=LONG_TEXT)])
     submit = SubmitField("Add to timeline")
 
@@ -280,7 +281,7 @@ class NoteForm(FlaskForm):
 class FilingForm(FlaskForm):
     """Record that an obligation was submitted to its recipient."""
 
-    submitted_at = InstantField("Submitted at", validators=[DataRequired()])
+    submitted_at = InstantField("Submitted at", validators=[required_instant])
     recipient_reference = StringField("Recipient's reference", validators=[Length(max=200)])
     note = TextAreaField("Note", validators=[Length(max=LONG_TEXT)])
     delay_reasons = TextAreaField("Reasons for the delay", validators=[Length(max=LONG_TEXT)])

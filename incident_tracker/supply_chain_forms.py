@@ -7,10 +7,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from .extensions import db
-from .fields import InstantField, choices
+from .fields import InstantField, choices, required_instant
 from .forms import LONG_TEXT, CheckboxListField
 from .models import CompromisedRelease, Counterparty, Incident, utcnow
 from .purl import validate_package_url
@@ -22,13 +22,6 @@ MB = 1024 * 1024
 LETTER_LIMIT = 10 * MB
 LETTER_NAME_LENGTH = 200
 SENDERS = ("vendor", "processor")  # the counterparties whose notices we receive
-
-
-def required_instant(_form, field) -> None:
-    """Require an instant, keeping the field's own message for text it could not read
-    (DataRequired would replace that message with "This field is required")."""
-    if field.data is None and not field.process_errors:
-        raise StopValidation("This field is required.")
 
 
 def _not_in_future(field) -> None:

@@ -200,6 +200,24 @@ def test_timeline_note_with_bad_time_is_refused(app, client, as_role):
         assert len(get_incident(reference).events) == 1
 
 
+@pytest.mark.parametrize(
+    "when, message",
+    [
+        ("2026-03-29 02:30", b"2026-03-29 02:30 does not exist in Europe/Berlin"),
+        ("", b"This field is required."),
+    ],
+)
+def test_a_note_at_a_time_that_does_not_exist_says_so(app, client, as_role, when, message):
+    """Clocks go forward in Berlin at 02:00 on 29 March 2026: the form says that, not "required"."""
+    as_role("commander")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    response = client.post(f"/incidents/{reference}/notes", data={"occurred_at": when, "text": "x"})
+    assert response.status_code == 422
+    assert message in response.data
+    with app.app_context():
+        assert len(get_incident(reference).events) == 1
+
+
 def test_new_incident_without_organization_profile_asks_for_it(client, make_user, login):
     login(make_user("dpo"))
     response = client.get("/incidents/new")

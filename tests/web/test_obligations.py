@@ -137,6 +137,21 @@ def test_submission_in_the_future_is_refused(app, client, incident):
     assert rows(app, incident)["nis2.early_warning:DE"].status == "open"
 
 
+@pytest.mark.parametrize(
+    "when, message",
+    [
+        ("2026-03-29 02:30", b"2026-03-29 02:30 does not exist in Europe/Berlin"),
+        ("", b"This field is required."),
+    ],
+)
+def test_a_filing_time_that_does_not_exist_says_so(app, client, incident, when, message):
+    """A wall time skipped by the clocks going forward is named as such, not as "required"."""
+    early = rows(app, incident)["nis2.early_warning:DE"]
+    response = file(client, early, when)
+    assert message in response.data
+    assert rows(app, incident)["nis2.early_warning:DE"].status == "open"
+
+
 def test_a_correction_replaces_the_anchor_of_dependent_clocks(app, client, incident):
     notification = rows(app, incident)["nis2.incident_notification:DE"]
     file(client, notification, "2026-03-29 10:00")
