@@ -15,7 +15,6 @@ from .extensions import db
 from .fields import InstantField, choices
 from .filings import Submission
 from .forms import LONG_TEXT, DocumentForm
-from .localtime import zone
 from .models import CustomerNotice, Incident, LetterTemplate, utcnow
 from .pdf_response import pdf_response
 from .references import incident_or_404
@@ -85,7 +84,7 @@ def mark_sent(reference: str, notice_id: int):
         recipient_reference=form.recipient_reference.data or "",
         delay_reasons=form.delay_reasons.data or "",
     )
-    problem = cascade.sent_problem(notice, submission, now, _tz())
+    problem = cascade.sent_problem(notice, submission, now, profile.local_zone())
     if problem:
         getattr(form, problem[0]).errors.append(problem[1])
         return _show_page(notice, form, _acknowledged_form()), 422
@@ -103,7 +102,7 @@ def mark_acknowledged(reference: str, notice_id: int):
     if not form.validate_on_submit():
         return _show_page(notice, _sent_form(), form), 422
     at = form.acknowledged_at.data or now
-    problem = cascade.acknowledged_problem(notice, at, now, _tz())
+    problem = cascade.acknowledged_problem(notice, at, now, profile.local_zone())
     if problem:
         form.acknowledged_at.errors.append(problem)
         return _show_page(notice, _sent_form(), form), 422
@@ -183,10 +182,6 @@ def _sent_form() -> SentForm:
 
 def _acknowledged_form() -> AcknowledgedForm:
     return AcknowledgedForm(meta={"timezone": profile.timezone_name()})
-
-
-def _tz():
-    return zone(profile.timezone_name())
 
 
 def _me():

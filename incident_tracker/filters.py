@@ -2,16 +2,15 @@
 
 from datetime import UTC, datetime
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from flask import Flask, g, url_for
 from markupsafe import Markup, escape
 
 from . import codes
 from .countdown import countdown, duration_words, urgency
-from .localtime import display, zone
+from .localtime import display
 from .models import utcnow
-from .profile import current, timezone_name
+from .profile import current, local_zone, timezone_name
 from .roles import INCIDENT_EDITORS, may
 
 
@@ -61,14 +60,7 @@ def _prefix(endpoint: str, values: dict) -> str:
 
 
 def _localtime(value: datetime | None) -> str:
-    return display(value, _local_zone())
-
-
-def _local_zone() -> ZoneInfo:
-    """The organization's zone, looked up once per request (a page shows a hundred instants)."""
-    if "local_zone" not in g:
-        g.local_zone = zone(timezone_name())
-    return g.local_zone
+    return display(value, local_zone())
 
 
 def _utc(value: datetime | None) -> str:

@@ -11,7 +11,7 @@ from .extensions import db
 from .fields import choices
 from .filings import Submission, decide_not_required, is_late, record_filing
 from .forms import DecisionForm, FilingForm
-from .localtime import display, zone
+from .localtime import display
 from .models import Obligation, utcnow
 from .roles import DECIDERS, FILERS, role_required
 
@@ -76,7 +76,7 @@ def _locked(obligation_id: int) -> Obligation:
 
 def _filing_form(row: Obligation) -> FilingForm:
     form = FilingForm(meta={"timezone": profile.timezone_name()})
-    tz = zone(profile.timezone_name())
+    tz = profile.local_zone()
     earlier = [(f.id, f"Filing of {display(f.submitted_at, tz)}") for f in row.effective_filings()]
     form.corrects.choices = choices([("", "No: a new submission"), *earlier])
     documents = [(d.id, f"{d.title} ({display(d.generated_at, tz)})") for d in row.documents]
@@ -90,7 +90,7 @@ def _filing_is_sound(form: FilingForm, row: Obligation) -> bool:
         form.submitted_at.errors.append("a submission cannot be in the future")
         return False
     if is_late(row, submitted_at) and not (form.delay_reasons.data or "").strip():
-        due = display(row.due_at, zone(profile.timezone_name()))
+        due = display(row.due_at, profile.local_zone())
         message = f"this filing is late (due {due}): give the reasons for the delay ({DELAY_BASIS})"
         form.delay_reasons.errors.append(message)
         return False

@@ -4,7 +4,6 @@ from flask import Blueprint, Response, render_template, request
 
 from . import profile
 from .core.regimes import REGIME_NAMES
-from .localtime import zone
 from .models import INCIDENT_STATUSES, utcnow
 from .pdf_response import pdf_response
 from .register import (
@@ -48,7 +47,7 @@ def export(fmt: str):
     organization = profile.current()
     now = utcnow()
     rows = entries(query, organization)
-    filename = f"breach-register-{now.astimezone(zone(profile.timezone_name())):%Y-%m-%d}.{fmt}"
+    filename = f"breach-register-{now.astimezone(profile.local_zone()):%Y-%m-%d}.{fmt}"
     if fmt == "pdf":
         pdf = render_register_pdf(rows, generated_at=now, organization=organization, query=query)
         return pdf_response(pdf, filename)
@@ -63,7 +62,7 @@ def export(fmt: str):
 
 
 def _page(query: RegisterQuery | None, rows: list[dict], error: str | None = None) -> str:
-    tz = zone(profile.timezone_name())
+    tz = profile.local_zone()
     return render_template(
         "register/index.html",
         query=query,
