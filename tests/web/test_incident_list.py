@@ -95,3 +95,22 @@ def test_pagination(client, app, three_incidents):
         "Lost laptop",
     }
     assert _rows(client, page=99) == []
+
+
+def _count(client, **args) -> str:
+    page = client.get("/incidents/", query_string=args).data.decode()
+    return page.split("incident(s)")[0].rsplit(">", 1)[1].strip()
+
+
+def test_search_combines_with_filters_sorting_and_the_count(client, three_incidents):
+    """The search reads its index differently for the page (in date order) and the count (index
+    first, joined): both agree, under every sort and with the other filters."""
+    for sort in ("created_at", "title", "reference"):
+        assert _rows(client, q="LiteLLM", status="contained", sort=sort) == ["LiteLLM supply chain"]
+        assert _rows(client, q="LiteLLM", status="closed", sort=sort) == []
+    assert _rows(client, q="lap", jurisdiction="FR") == ["Lost laptop"]
+    assert _rows(client, q="lap", jurisdiction="DE") == []
+    assert _count(client, q="pay") == "1"
+    assert _count(client, q="LiteLLM", status="closed") == "0"
+    assert _count(client, q="ll") == "2"  # payroll, LiteLLM: shorter than a trigram, scanned
+    assert _rows(client, q="ll", sort="title") == ["Phishing at payroll", "LiteLLM supply chain"]
