@@ -72,11 +72,21 @@ def logged_in_client(app: Flask, email: str, password: str):
 
 def time_page(app: Flask, client, path: str, repeat: int, warmup: int = 3) -> Timing:
     """Latency percentiles and queries per request of GET path, one request at a time."""
+    return time_beside_floor(app, client, path, repeat, warmup, floor=None)[0]
+
+
+def time_beside_floor(
+    app: Flask, client, path: str, repeat: int, warmup: int = 3, floor: str | None = CONSTANT
+) -> tuple[Timing, Timing | None]:
+    """GET path timed as in time_page, and the floor route in turn with it (one request of each,
+    alternately): the floor then shows how fast the machine ran in the same seconds."""
     for _ in range(warmup):
         client.get(path)
-    times, queries, status = [], 0, 0
+    times, floors, queries, status = [], [], 0, 0
     with counting_queries(app) as counter:
         for _ in range(repeat):
+            if floor:
+                floors.append(_request_ms(client, floor))
             before = counter[0]
             start = time.perf_counter()
             response = client.get(path)
@@ -84,7 +94,15 @@ def time_page(app: Flask, client, path: str, repeat: int, warmup: int = 3) -> Ti
             times.append((time.perf_counter() - start) * 1000)
             queries = max(queries, counter[0] - before)
             status = response.status_code
-    return Timing(percentile(times, 50), percentile(times, 95), queries, status)
+    page = Timing(percentile(times, 50), percentile(times, 95), queries, status)
+    beside = Timing(percentile(floors, 50), percentile(floors, 95), 0, 200) if floor else None
+    return page, beside
+
+
+def _request_ms(client, path: str) -> float:
+    start = time.perf_counter()
+    client.get(path).get_data()
+    return (time.perf_counter() - start) * 1000
 
 
 def query_count(app: Flask, client, path: str) -> int:

@@ -124,11 +124,10 @@ def _database_rows(kind, url, folder, options, counts) -> list[Row]:
 
 def _in_process_rows(app, client, paths, where, options, counts, kind) -> list[Row]:
     repeat = 2 if options.quick else options.repeat
-    floor = measure.time_page(app, client, measure.CONSTANT, repeat=max(repeat, 20))
     rows = []
     for name, path, cached in _in_process_pages(paths):
         app.config["PAGE_CACHE_SIZE"] = 256 if cached else 0
-        timing = measure.time_page(app, client, path, repeat=repeat)
+        timing, floor = measure.time_beside_floor(app, client, path, repeat=repeat)
         if timing.status != 200:
             raise SystemExit(f"{path} answered {timing.status} on {where}")
         counts.setdefault((kind, name), set()).add(timing.queries)
@@ -160,9 +159,9 @@ def _served_rows(url, folder, login, paths, where, options) -> list[Row]:
         seconds = options.seconds
         for path in [measure.CONSTANT, *paths.values()]:  # every worker renders every page once
             served.hey(server, path, cookie, 1, clients=WORKERS)
-        floor = served.hey(server, measure.CONSTANT, cookie, seconds, clients=1)
         rows = []
-        for name, path in paths.items():
+        for name, path in paths.items():  # the floor just before each page: the machine's speed
+            floor = served.hey(server, measure.CONSTANT, cookie, seconds / 2, clients=1)
             load = served.hey(server, path, cookie, seconds, clients=1)
             rows.append(
                 Row(

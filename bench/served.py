@@ -54,7 +54,7 @@ class Load:
     not_ok: int  # answers other than 200 (each is a failure of the run)
 
 
-def hey(server: Gunicorn, path: str, cookie: str, seconds: int, clients: int) -> Load:
+def hey(server: Gunicorn, path: str, cookie: str, seconds: float, clients: int) -> Load:
     """Send GET path from `clients` concurrent clients for `seconds`; per-request times from CSV."""
     host, port = server.base
     done = subprocess.run(
