@@ -1,5 +1,7 @@
 """Compromised releases: marking them, their exposure, and opening the incidents in one action."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,7 +16,7 @@ from incident_tracker.models import (
     NoticeClause,
     System,
 )
-from tests.helpers import utc
+from tests.helpers import PASSWORD, utc
 
 LITELLM = "pkg:pypi/litellm"
 R7, R8 = f"{LITELLM}@1.82.7", f"{LITELLM}@1.82.8"
@@ -315,3 +317,39 @@ def test_only_responders_mark_and_open(app, client, as_role, chain, role):
 def test_pages_need_a_login(client):
     for url in ("/releases/", "/releases/exposure", "/releases/new", "/releases/opened"):
         assert client.get(url).headers["Location"].startswith("/auth/login")
+
+
+def test_two_simultaneous_clicks_open_the_incidents_once(app, as_role, chain, monkeypatch):
+    """Both clicks look for an open incident before either has committed (the look slowed down
+    here to make sure of it): the second waits for the first, then links to what it opened."""
+    from incident_tracker import supply_chain_incidents
+
+    user = as_role("commander")
+    clients = [app.test_client() for _ in range(2)]
+    for client in clients:
+        client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    _mark(clients[0], R7, R8)
+    ids = _release_ids(app)
+    look = supply_chain_incidents.existing_incident
+
+    def slow_look(origin):
+        found = look(origin)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(supply_chain_incidents, "existing_incident", slow_look)
+    start, answers = threading.Barrier(2), []
+
+    def click(client) -> None:
+        start.wait()
+        response = client.post("/releases/open", data={"releases": [ids[R7], ids[R8]]})
+        answers.append(response.status_code)
+
+    threads = [threading.Thread(target=click, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [302, 302]
+    with app.app_context():
+        assert len(_incidents()) == 2  # ours and Mercor's, each opened once
