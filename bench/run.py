@@ -180,7 +180,7 @@ def _served_rows(url, folder, login, paths, where, options) -> list[Row]:
             Row(
                 where,
                 "dashboard throughput, gunicorn, 8 clients",
-                f"{dashboard.per_second:,.0f} req/s ({ratio:.0%})",
+                f"{dashboard.per_second:,.0f} req/s ({ratio:.1%})",
                 f"{constant.per_second:,.0f} req/s",
                 ">= 20 % of floor",
                 ratio >= 0.2 and not dashboard.not_ok,

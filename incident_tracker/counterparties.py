@@ -8,8 +8,9 @@ register as statutory ones follow the facts (a moved deadline is logged on the t
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import func
 
-from . import profile
+from . import profile, timeline
 from .core.contracts import PRESETS
 from .counterparty_forms import (
     HOLDERS,
@@ -75,8 +76,11 @@ def new():
     party = Counterparty()
     _fill_party(party, form)
     db.session.add(party)
+    db.session.flush()
+    linked = _link_mentions(party)
+    _refresh_incidents(party, f"because {party.name} was registered")
     db.session.commit()
-    flash(f"{party.name} registered.", "success")
+    flash(f"{party.name} registered.{_linked_message(linked)}", "success")
     return redirect(url_for("counterparties.show", party_id=party.id))
 
 
@@ -96,9 +100,10 @@ def edit(party_id: int):
     if not form.validate_on_submit():
         return _page("counterparties/form.html", form, party=party)
     _fill_party(party, form)
+    linked = _link_mentions(party)
     _refresh_incidents(party, f"because the counterparty {party.name} changed")
     db.session.commit()
-    flash(f"{party.name} saved.", "success")
+    flash(f"{party.name} saved.{_linked_message(linked)}", "success")
     return redirect(url_for("counterparties.show", party_id=party.id))
 
 
@@ -383,6 +388,34 @@ def _open_incidents(party: Counterparty) -> list[Incident]:
         .distinct()
     )
     return list(db.session.execute(statement).scalars())
+
+
+def _link_mentions(party: Counterparty) -> list[str]:
+    """Link the parties of open incidents that name the counterparty but were recorded before it
+    was registered (or given this name), as saving those incidents would have: its contracts
+    then reach them. Each link is noted on the incident's timeline; returns their references."""
+    statement = (
+        db.select(IncidentParty)
+        .join(IncidentParty.incident)
+        .where(
+            IncidentParty.counterparty_id.is_(None),
+            func.lower(func.trim(IncidentParty.name)) == party.name.strip().lower(),
+            Incident.status != "closed",
+        )
+        .order_by(IncidentParty.id)
+    )
+    mentions = list(db.session.execute(statement).scalars())
+    for mention in mentions:
+        mention.counterparty = party
+        text = f"Party {mention.name} linked to the registered counterparty {party.name}."
+        timeline.record(mention.incident, "edited", text, current_user)
+    return sorted({mention.incident.reference for mention in mentions})
+
+
+def _linked_message(references: list[str]) -> str:
+    if not references:
+        return ""
+    return f" Linked to the open incident(s) naming it: {', '.join(references)}."
 
 
 def _refresh_incidents(party: Counterparty, because: str) -> None:

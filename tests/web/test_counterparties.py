@@ -481,6 +481,38 @@ def test_a_closed_incident_is_left_alone(app, client, linked):
         assert row.due_at == utc(2026, 4, 8, 8, 0)
 
 
+def test_registering_a_counterparty_links_the_open_incidents_that_name_it(app, client, dpo):
+    """An incident recorded Acme AI before the register knew it: registering Acme AI links that
+    party (noted on the timeline), so a clause added afterwards reaches the incident."""
+    reference = _incident(client, name=" acme ai ")
+    closed = _incident(client, status="closed", closed_at="2026-04-20 10:00")
+    response = client.post("/counterparties/new", data=PARTY, follow_redirects=True)
+    assert f"Linked to the open incident(s) naming it: {reference}." in response.data.decode()
+    party_id = _party(app).id
+    with app.app_context():
+        contract_id = _contract(client, party_id)
+    assert _clause(client, contract_id).status_code == 302
+    with app.app_context():
+        assert "contract.acme-msa-9-2" in _obligations(reference)
+        assert "contract.acme-msa-9-2" not in _obligations(closed)
+        (party,) = get_incident(reference).parties
+        assert party.counterparty_id == party_id
+        notes = [event.text for event in get_incident(reference).events if event.kind == "edited"]
+        assert notes == ["Party acme ai linked to the registered counterparty Acme AI."]
+        assert get_incident(closed).parties[0].counterparty_id is None
+
+
+def test_renaming_a_counterparty_links_the_incidents_naming_its_new_name(app, client, dpo):
+    party_id = _register(client, name="Acme Labs")
+    reference = _incident(client, name="Acme AI")
+    edited = client.post(f"/counterparties/{party_id}/edit", data=PARTY, follow_redirects=True)
+    assert f"Linked to the open incident(s) naming it: {reference}." in edited.data.decode()
+    again = client.post(f"/counterparties/{party_id}/edit", data=PARTY, follow_redirects=True)
+    assert "Linked to" not in again.data.decode()  # already linked: nothing more to say
+    with app.app_context():
+        assert get_incident(reference).parties[0].counterparty_id == party_id
+
+
 # --- systems and components ----------------------------------------------------------------
 
 
