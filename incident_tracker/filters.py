@@ -121,7 +121,9 @@ def _localtime(value: datetime | None) -> str:
 
 
 def _utc(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if value else ""
+    return (
+        value.astimezone(UTC).isoformat(sep=" ", timespec="seconds")[:19] + " UTC" if value else ""
+    )
 
 
 def _words(value: str | None) -> str:

