@@ -6,15 +6,8 @@ from . import profile
 from .core.regimes import REGIME_NAMES
 from .models import INCIDENT_STATUSES, utcnow
 from .pdf_response import pdf_response
-from .register import (
-    FilterError,
-    RegisterQuery,
-    entries,
-    readable,
-    render_register_pdf,
-    to_csv,
-    to_json,
-)
+from .register import FilterError, RegisterQuery, entries
+from .register_export import readable, render_register_pdf, to_csv, to_json
 from .roles import role_required
 
 bp = Blueprint("register", __name__, url_prefix="/register")

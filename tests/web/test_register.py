@@ -25,7 +25,8 @@ from incident_tracker.models import (
     utcnow,
 )
 from incident_tracker.regeneration import regenerate
-from incident_tracker.register import RegisterQuery, entries, neutralise, to_csv
+from incident_tracker.register import RegisterQuery, entries
+from incident_tracker.register_export import neutralise, to_csv
 from tests.helpers import get_incident, incident_form, reference_from
 
 BERLIN = ZoneInfo("Europe/Berlin")
