@@ -49,13 +49,9 @@ class PartySchema(ma.Schema):
     notes = ma.fields.String(load_default="", validate=validate.Length(max=1000))
 
 
-class IncidentInSchema(ma.Schema):
-    """An incident to create (every field) or to change (PATCH: only the fields given)."""
+class _IncidentFacts(ma.Schema):
+    """The clock anchors and the yes/no facts, read and written alike."""
 
-    title = ma.fields.String(validate=validate.Length(min=1, max=200))
-    summary = ma.fields.String(validate=validate.Length(max=TEXT))
-    status = ma.fields.String(validate=validate.OneOf(INCIDENT_STATUSES))
-    severity = ma.fields.String(allow_none=True, validate=validate.OneOf(SEVERITIES))
     occurred_at = instant()
     detected_at = instant()
     aware_at = instant()
@@ -69,13 +65,26 @@ class IncidentInSchema(ma.Schema):
     phi_breach = ma.fields.Boolean()
     malicious = ma.fields.Boolean(allow_none=True)
     cross_border = ma.fields.Boolean(allow_none=True)
-    root_cause = ma.fields.String(validate=validate.Length(max=TEXT))
-    consequences = ma.fields.String(validate=validate.Length(max=TEXT))
-    measures_taken = ma.fields.String(validate=validate.Length(max=TEXT))
-    gdpr_risk = ma.fields.String(allow_none=True, validate=validate.OneOf(GDPR_RISKS))
-    gdpr_risk_rationale = ma.fields.String(validate=validate.Length(max=TEXT))
     nis2_significant = ma.fields.Boolean(allow_none=True)
-    nis2_significance_rationale = ma.fields.String(validate=validate.Length(max=TEXT))
+
+
+def _text(**kwargs) -> ma.fields.String:
+    return ma.fields.String(validate=validate.Length(max=TEXT), **kwargs)
+
+
+class IncidentInSchema(_IncidentFacts):
+    """An incident to create (every field) or to change (PATCH: only the fields given)."""
+
+    title = ma.fields.String(validate=validate.Length(min=1, max=200))
+    summary = _text()
+    status = ma.fields.String(validate=validate.OneOf(INCIDENT_STATUSES))
+    severity = ma.fields.String(allow_none=True, validate=validate.OneOf(SEVERITIES))
+    root_cause = _text()
+    consequences = _text()
+    measures_taken = _text()
+    gdpr_risk = ma.fields.String(allow_none=True, validate=validate.OneOf(GDPR_RISKS))
+    gdpr_risk_rationale = _text()
+    nis2_significance_rationale = _text()
     data_categories = ma.fields.List(
         ma.fields.String(validate=validate.Length(max=40)), validate=validate.Length(max=50)
     )
@@ -86,7 +95,7 @@ class IncidentInSchema(ma.Schema):
     )
 
 
-class IncidentSchema(ma.Schema):
+class IncidentSchema(_IncidentFacts):
     """An incident as stored, with its obligations' ids."""
 
     reference = ma.fields.String()
@@ -95,25 +104,11 @@ class IncidentSchema(ma.Schema):
     summary = ma.fields.String()
     status = ma.fields.String()
     severity = ma.fields.String(allow_none=True)
-    occurred_at = instant()
-    detected_at = instant()
-    aware_at = instant()
-    dora_classified_major_at = instant()
-    sec_materiality_determined_at = instant()
-    discovered_at = instant()
-    breach_determined_at = instant()
-    contained_at = instant()
-    closed_at = instant()
-    personal_data_breach = ma.fields.Boolean()
-    phi_breach = ma.fields.Boolean()
-    malicious = ma.fields.Boolean(allow_none=True)
-    cross_border = ma.fields.Boolean(allow_none=True)
     root_cause = ma.fields.String()
     consequences = ma.fields.String()
     measures_taken = ma.fields.String()
     gdpr_risk = ma.fields.String(allow_none=True)
     gdpr_risk_rationale = ma.fields.String()
-    nis2_significant = ma.fields.Boolean(allow_none=True)
     nis2_significance_rationale = ma.fields.String()
     data_categories = ma.fields.List(ma.fields.String())
     affected = ma.fields.List(ma.fields.Nested(PlaceSchema))
