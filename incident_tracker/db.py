@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, registry
 from sqlalchemy.types import TypeDecorator
 
 
@@ -68,3 +68,21 @@ def _configure_sqlite(dbapi_connection, _record):
     cursor.execute("PRAGMA busy_timeout = 10000")
     cursor.execute("PRAGMA cache_size = -65536")  # KiB
     cursor.close()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _for_update_on_sqlite(state: ORMExecuteState) -> None:
+    """Give SELECT ... FOR UPDATE its meaning on SQLite, which has no row locks and leaves the
+    clause out: the transaction starts IMMEDIATE, holding the database's single write lock
+    until it ends. A second request that locks the same rows then waits for the first to commit
+    and reads what it wrote, as on PostgreSQL; without this both read before either wrote (two
+    clicks on "Open incidents" opened every incident twice). A transaction that has written
+    already holds the lock."""
+    if not state.is_select or state.statement._for_update_arg is None:
+        return
+    connection = state.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.dbapi_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN IMMEDIATE")

@@ -18,7 +18,6 @@ from . import records, timeline
 from .extensions import db
 from .localtime import display
 from .models import (
-    AuditHead,
     ComponentUse,
     CompromisedRelease,
     Counterparty,
@@ -116,18 +115,9 @@ def open_incidents(
 
 
 def _lock(releases: list[CompromisedRelease]) -> None:
-    """Make two clicks on "open" open the incidents once: the second waits for the first to
-    commit, then finds the incidents it opened.
-
-    PostgreSQL locks the releases' rows. SQLite has no row locks, and reads before its first
-    write see the database as it was (both clicks would find no incident and open one each): the
-    first statement is therefore a write, which takes the database's single write lock until
-    commit. It rewrites the audit chain's head unchanged, the row every audited change takes.
-    """
-    if db.engine.dialect.name == "sqlite":
-        head = db.update(AuditHead).where(AuditHead.id == 1)
-        db.session.execute(head.values(last_id=AuditHead.last_id))
-        return
+    """Lock the releases, so that two clicks on "open" open the incidents once: the second waits,
+    then finds the incidents the first opened (on SQLite the lock is the database's write lock:
+    db.py)."""
     ids = [release.id for release in releases]
     statement = db.select(CompromisedRelease.id).where(CompromisedRelease.id.in_(ids))
     db.session.execute(statement.with_for_update()).all()
