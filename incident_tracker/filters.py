@@ -19,11 +19,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_utc, "utc")
     app.add_template_filter(codes.name, "jurisdiction_name")
     app.add_template_filter(_words, "words")
-    app.add_template_filter(lambda due: countdown(due, utcnow()), "countdown")
+    app.add_template_filter(_countdown, "countdown")
     app.add_template_filter(lambda due: urgency(due, utcnow()), "urgency")
-    app.add_template_filter(
-        lambda since: duration_words(utcnow() - since) if since else "", "elapsed"
-    )
+    app.add_template_filter(_elapsed, "elapsed")
     app.add_template_filter(lambda value: value.isoformat() if value else "", "iso")
     app.add_template_global(instant)
     app.add_template_global(due_cell)
@@ -70,7 +68,7 @@ def due_cell(row) -> Markup:
     if row.status in ("not_required", "no_longer_applicable"):
         return instant(row.due_at) if row.due_at else _muted("no date")
     if row.due_at:
-        left = escape(countdown(row.due_at, utcnow()))
+        left = escape(_countdown(row.due_at))
         iso = escape(row.due_at.isoformat())
         return Markup(
             f'{instant(row.due_at)}<div class="small countdown" data-due="{iso}">{left}</div>'
@@ -80,8 +78,7 @@ def due_cell(row) -> Markup:
     if row.status == "no_fixed_deadline":
         cell = _muted("without undue delay")
         if row.anchor_at:
-            since = duration_words(utcnow() - row.anchor_at)
-            cell += Markup(f'<div class="small">aware {escape(since)} ago</div>')
+            cell += Markup(f'<div class="small">aware {escape(_elapsed(row.anchor_at))} ago</div>')
         return cell
     return _muted("no date")
 
@@ -93,6 +90,14 @@ def status_badge(row) -> Markup:
     if row.status == "submitted" and row.filings and row.filings[-1].late:
         badge += Markup(' <span class="badge text-bg-danger">late</span>')
     return badge
+
+
+def _countdown(due: datetime | None) -> str:
+    return countdown(due, utcnow())
+
+
+def _elapsed(since: datetime | None) -> str:
+    return duration_words(utcnow() - since) if since else ""
 
 
 def _muted(text: str) -> Markup:
