@@ -61,6 +61,8 @@ class Incident(db.Model):
         # The live incidents' ids answered from the index alone (PostgreSQL's indexes do not
         # carry the row id as SQLite's do).
         Index("ix_incident_status_id", "status", "id"),
+        # The list filtered by status, newest first, read in the index's order.
+        Index("ix_incident_status_created_at", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

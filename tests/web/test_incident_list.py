@@ -114,3 +114,48 @@ def test_search_combines_with_filters_sorting_and_the_count(client, three_incide
     assert _count(client, q="LiteLLM", status="closed") == "0"
     assert _count(client, q="ll") == "2"  # payroll, LiteLLM: shorter than a trigram, scanned
     assert _rows(client, q="ll", sort="title") == ["Phishing at payroll", "LiteLLM supply chain"]
+
+
+def _category_code(app, category_id: int) -> str:
+    from incident_tracker.extensions import db
+    from incident_tracker.models import DataCategory
+
+    with app.app_context():
+        return db.session.get(DataCategory, category_id).code
+
+
+def _edit_payroll(client, reference: str, categories: list[str], places: dict[str, str]) -> None:
+    from tests.helpers import edit_form
+
+    rows = {"jurisdictions-1-code": None, "jurisdictions-1-people": None}
+    for number, (code, people) in enumerate(places.items()):
+        rows |= {f"jurisdictions-{number}-code": code, f"jurisdictions-{number}-people": people}
+        rows[f"jurisdictions-{number}-records"] = None
+    data = edit_form(client, reference, title="Phishing at payroll", data_categories=categories)
+    data = {key: value for key, value in data.items() if not key.startswith("jurisdictions-")}
+    data |= {key: value for key, value in rows.items() if value is not None}
+    response = client.post(f"/incidents/{reference}/edit", data=data)
+    assert response.status_code == 302, response.data.decode()
+
+
+def test_category_and_place_together_follow_every_edit(client, app, three_incidents):
+    """Both filters at once read the filter codes' index on PostgreSQL (kept by triggers) and the
+    two tables on SQLite: the page and the count follow places added, emptied and removed, and
+    categories added and removed."""
+    payroll, first, fifth = three_incidents[0], _category_code(app, 1), _category_code(app, 5)
+    assert _rows(client, category=first, jurisdiction="DE") == ["Phishing at payroll"]
+    assert _rows(client, category=first, jurisdiction="FR") == ["Lost laptop"]
+    assert _rows(client, category=fifth, jurisdiction="DE") == []
+    _edit_payroll(client, payroll, ["1"], {"DE": "0", "FR": "4"})  # nobody left in DE
+    assert _rows(client, category=first, jurisdiction="DE") == []
+    assert _count(client, category=first, jurisdiction="DE") == "0"
+    assert _rows(client, category=first, jurisdiction="FR") == [
+        "Phishing at payroll",
+        "Lost laptop",
+    ]
+    assert _count(client, category=first, jurisdiction="FR", status="open") == "1"
+    _edit_payroll(client, payroll, ["5"], {"DE": "7"})  # FR removed, category 1 replaced by 5
+    assert _rows(client, category=first, jurisdiction="FR") == ["Lost laptop"]
+    assert _rows(client, category=fifth, jurisdiction="DE") == ["Phishing at payroll"]
+    assert _rows(client, category=fifth, jurisdiction="de", status="closed") == []
+    assert _count(client, category=fifth, jurisdiction="DE") == "1"
