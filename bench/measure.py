@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Iterator
@@ -79,11 +80,19 @@ def time_beside_floor(
     app: Flask, client, path: str, repeat: int, warmup: int = 3, floor: str | None = CONSTANT
 ) -> tuple[Timing, Timing | None]:
     """GET path timed as in time_page, and the floor route in turn with it (one request of each,
-    alternately): the floor then shows how fast the machine ran in the same seconds."""
+    alternately): the floor then shows how fast the machine ran in the same seconds.
+
+    After the warm-up the objects alive are frozen out of garbage collection, as each gunicorn
+    worker freezes its own after warming up (incident_tracker/gunicorn_config.py); without it a
+    full collection walks the whole heap (the app and what this process kept from seeding): one
+    in about 60 incident pages on PostgreSQL took 103 ms.
+    """
     for _ in range(warmup):
         client.get(path)
     times, floors, queries, status = [], [], 0, 0
-    with counting_queries(app) as counter:
+    gc.collect()
+    gc.freeze()
+    with counting_queries(app) as counter, _unfreezing():
         for _ in range(repeat):
             if floor:
                 floors.append(_request_ms(client, floor))
@@ -97,6 +106,14 @@ def time_beside_floor(
     page = Timing(percentile(times, 50), percentile(times, 95), queries, status)
     beside = Timing(percentile(floors, 50), percentile(floors, 95), 0, 200) if floor else None
     return page, beside
+
+
+@contextmanager
+def _unfreezing() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _request_ms(client, path: str) -> float:
