@@ -138,6 +138,16 @@ def test_the_restored_database_serves_the_app(app, client, runner, data, tmp_pat
     response = client.get("/incidents/INC-2026-0001")  # still logged in: users came back
     assert response.status_code == 200
     assert b"LiteLLM supply-chain compromise" in response.data
+    # Category and place together: PostgreSQL's filter codes and their triggers came back too.
+    both = {"category": "identity_documents", "jurisdiction": "US-CA"}
+    assert b"INC-2026-0001" in client.get("/incidents/", query_string=both).data
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            triggers = db.session.execute(
+                db.text("SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%filter_codes%'")
+            ).scalar()
+            assert triggers == 6
+        db.session.remove()
     with app.app_context():
         db.session.add(Incident(reference="INC-2031-0001", title="written after the restore"))
         db.session.commit()
