@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(instant)
     app.add_template_global(due_cell)
     app.add_template_global(status_badge)
+    app.add_template_global(audit_row)
     app.add_template_global(incident_url)
     app.add_template_global(obligation_url)
     app.context_processor(_globals)
@@ -52,8 +53,9 @@ STATUS_COLOURS = {
 }
 
 
-# The two cells below are Python rather than Jinja macros, built with f-strings and escape()
-# rather than Markup.format (whose formatter costs 30 us a call): a page shows a hundred rows.
+# The two cells below and the audit row are Python rather than Jinja macros, built with f-strings
+# and escape() rather than Markup.format (whose formatter costs 30 us a call): a page shows a
+# hundred rows (the audit rows: 5 -> 1 ms of the incident page's 30).
 
 
 def due_cell(row) -> Markup:
@@ -90,6 +92,29 @@ def status_badge(row) -> Markup:
     if row.status == "submitted" and row.filings and row.filings[-1].late:
         badge += Markup(' <span class="badge text-bg-danger">late</span>')
     return badge
+
+
+def audit_row(event) -> Markup:
+    """One row of an audit table: when, who, from where, what, and each value it set or changed
+    (for an update, before -> after; an absent value as the empty-set sign)."""
+    update = event.action == "update"
+    changes = "".join(
+        _change(name, before, after, update) for name, before, after in event.changes()
+    )
+    what = f"{escape(event.action)} {escape(_words(event.entity))} {escape(event.entity_id)}"
+    return Markup(
+        f"<tr><td>{int(event.id)}</td><td>{instant(event.at)}</td><td>{escape(event.actor)}</td>"
+        f"<td>{escape(event.address or '')}</td><td>{what}</td><td>{changes}</td></tr>"
+    )
+
+
+def _change(name: str, before, after, update: bool) -> str:
+    shown = f'<span class="text-muted">{_value(before)}</span> → ' if update else ""
+    return f"<div><code>{escape(name)}</code>: {shown}{_value(after)}</div>"
+
+
+def _value(value) -> str:
+    return "∅" if value is None else escape(value)
 
 
 def _countdown(due: datetime | None) -> str:
