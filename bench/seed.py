@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text, update
 
-from incident_tracker import audit, demo
+from incident_tracker import audit, demo, filter_index
 from incident_tracker.core import engine
 from incident_tracker.core.facts import Facts
 from incident_tracker.extensions import db
@@ -47,7 +47,6 @@ from incident_tracker.models import (
 from incident_tracker.regeneration import organization_facts
 
 BATCH = 2_000
-TRIGGERED = {"affected_jurisdiction", "incident_data_category"}
 LIVE_SHARE = 0.03  # open or contained; the rest of the register is closed history
 PLACES = ("IE", "DE", "FR", "NL", "ES", "IT", "PL", "GB", "US-CA", "US-NY", "US-TX", "US-FL")
 WORDS = (
@@ -436,7 +435,7 @@ def _insert(table):
     codes, migration 0010), with RETURNING, which SQLAlchemy sends as one statement per thousand
     rows ("insertmanyvalues") rather than one per row: the triggers then fire per thousand rows.
     Not for the wide tables: psycopg's parsing of so long a statement costs more than it saves."""
-    if table.name in TRIGGERED:
+    if table.name in filter_index.SOURCES:
         return table.insert().returning(*table.primary_key.columns)
     return table.insert()
 

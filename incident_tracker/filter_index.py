@@ -16,6 +16,7 @@ from .extensions import db
 
 COLUMN = "filter_codes"
 INDEX = "ix_incident_filter_codes"
+SOURCES = ("incident_data_category", "affected_jurisdiction")  # their statement triggers keep it
 _CODES = literal_column(f"incident.{COLUMN}", ARRAY(Text))
 
 

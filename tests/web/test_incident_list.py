@@ -48,12 +48,16 @@ def test_search_treats_wildcards_literally(client, three_incidents):
     assert _rows(client, q="_") == []
 
 
-def test_filters_by_status_category_and_jurisdiction(client, app, three_incidents):
+def _category_code(app, category_id: int) -> str:
     from incident_tracker.extensions import db
     from incident_tracker.models import DataCategory
 
     with app.app_context():
-        code = db.session.get(DataCategory, 5).code
+        return db.session.get(DataCategory, category_id).code
+
+
+def test_filters_by_status_category_and_jurisdiction(client, app, three_incidents):
+    code = _category_code(app, 5)
     assert _rows(client, status="closed") == ["Lost laptop"]
     assert _rows(client, category=code) == ["Lost laptop"]
     assert _rows(client, jurisdiction="us-ca") == ["LiteLLM supply chain"]
@@ -116,24 +120,13 @@ def test_search_combines_with_filters_sorting_and_the_count(client, three_incide
     assert _rows(client, q="ll", sort="title") == ["Phishing at payroll", "LiteLLM supply chain"]
 
 
-def _category_code(app, category_id: int) -> str:
-    from incident_tracker.extensions import db
-    from incident_tracker.models import DataCategory
-
-    with app.app_context():
-        return db.session.get(DataCategory, category_id).code
-
-
 def _edit_payroll(client, reference: str, categories: list[str], places: dict[str, str]) -> None:
     from tests.helpers import edit_form
 
-    rows = {"jurisdictions-1-code": None, "jurisdictions-1-people": None}
-    for number, (code, people) in enumerate(places.items()):
-        rows |= {f"jurisdictions-{number}-code": code, f"jurisdictions-{number}-people": people}
-        rows[f"jurisdictions-{number}-records"] = None
     data = edit_form(client, reference, title="Phishing at payroll", data_categories=categories)
     data = {key: value for key, value in data.items() if not key.startswith("jurisdictions-")}
-    data |= {key: value for key, value in rows.items() if value is not None}
+    for number, (code, people) in enumerate(places.items()):
+        data |= {f"jurisdictions-{number}-code": code, f"jurisdictions-{number}-people": people}
     response = client.post(f"/incidents/{reference}/edit", data=data)
     assert response.status_code == 302, response.data.decode()
 
