@@ -8,6 +8,7 @@ import os
 
 import flask_migrate
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from incident_tracker.app import create_app
@@ -15,6 +16,11 @@ from incident_tracker.extensions import db
 from incident_tracker.models import Organization, User
 
 from .helpers import PASSWORD
+
+# Speed is measured in bench/, not by tests: no example fails for being slow, which a property
+# test could when the SQLite and PostgreSQL stages share the machine's two cores (scripts/test.sh).
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 KEEP_TABLES = {"data_category", "alembic_version", "audit_head"}
 
