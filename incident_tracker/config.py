@@ -22,7 +22,7 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # a form opened at 3 a.m. may be submitted at 9 a.m.
     BOOTSTRAP_SERVE_LOCAL = True  # the CSP allows only 'self': no CDN
     INCIDENTS_PER_PAGE = 25
-    PAGE_CACHE_SIZE = 256  # rendered dashboard fragments per worker (0 turns the cache off)
+    PAGE_CACHE_SIZE = 256  # rendered dashboard and incident page parts per worker (0: off)
     HTTPS = False  # served over HTTPS: secure cookies and HSTS
     TRUSTED_PROXIES = 0  # reverse proxies in front (X-Forwarded-For/-Proto are trusted this deep)
     # Reminder e-mails (`incident-tracker remind`, run from cron every minute)

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import audit, profile, records, timeline, versions
+from . import audit, page_cache, profile, records, timeline, versions
 from .core import engine
 from .core.regimes import REGIME_NAMES
 from .extensions import db
@@ -19,6 +19,7 @@ from .models import (
     Obligation,
     TimelineEvent,
     User,
+    utcnow,
 )
 from .records import SCALAR_FIELDS
 from .references import incident_or_404
@@ -68,8 +69,7 @@ def new():
 @login_required
 def show(reference: str):
     """Show an incident with its data, people affected, parties and timeline."""
-    incident = incident_or_404(reference, options=PAGE_LOADS)
-    return _show_page(incident, _note_form())
+    return _show_page(reference, _note_form())
 
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
@@ -120,21 +120,42 @@ def add_note(reference: str):
         db.session.commit()
         flash("Added to the timeline.", "success")
         return redirect(url_for("incidents.show", reference=reference, _anchor="timeline"))
-    return _show_page(incident, form), 422
+    return _show_page(reference, form), 422
 
 
-def _show_page(incident: Incident, note_form: NoteForm) -> str:
-    org = profile.current()
-    missing = engine.compute(facts_for(incident, org)).missing if org else ()
+def _show_page(reference: str, note_form: NoteForm) -> str:
+    """The incident page: everything but the note form is cached between changes (page_cache),
+    per role (what may be edited or followed to the audit log), zone and minute (countdowns)."""
+    minute = utcnow().replace(second=0, microsecond=0)
+    key = ("incident", reference, current_user.role, profile.timezone_name(), minute)
+    record, history = page_cache.fragments(key, lambda: _render_sections(reference))
     return render_template(
         "incidents/show.html",
-        incident=incident,
+        reference=reference,
         note_form=note_form,
+        record=record,
+        history=history,
+    )
+
+
+def _render_sections(reference: str) -> tuple[str, str]:
+    """The incident's record (header to timeline) and its newest audit rows; 404 if unknown."""
+    incident = incident_or_404(reference, options=PAGE_LOADS)
+    org = profile.current()
+    missing = engine.compute(facts_for(incident, org)).missing if org else ()
+    record = render_template(
+        "incidents/_record.html",
+        incident=incident,
         missing=missing,
         obligation_groups=_by_regime(incident.obligations),
+    )
+    history = render_template(
+        "incidents/_history.html",
+        incident=incident,
         audit_events=audit.history(incident_id=incident.id, limit=AUDIT_SHOWN),
         audit_shown=AUDIT_SHOWN,
     )
+    return record, history
 
 
 def _by_regime(rows: list[Obligation]) -> list[tuple[str, list[Obligation]]]:

@@ -10,7 +10,7 @@ the current minute in their key.
 """
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from threading import Lock
 
 from flask import current_app
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from .extensions import db
 from .models import AuditHead
 
-_entries: "OrderedDict[Hashable, Markup]" = OrderedDict()
+_entries: "OrderedDict[Hashable, tuple[Markup, ...]]" = OrderedDict()
 _lock = Lock()
 
 
@@ -35,18 +35,30 @@ def register_version() -> tuple:
 
 def fragment(key: tuple, render: Callable[[], str]) -> Markup:
     """The cached fragment for the key (prefixed with the register version), or render it."""
+    return fragments(key, lambda: (render(),))[0]
+
+
+def fragments(key: tuple, render: Callable[[], Sequence[str]]) -> tuple[Markup, ...]:
+    """The cached fragments of one page (its parts around what must not be cached, such as a
+    form with its CSRF token), or render them; a render that raises (a 404) stores nothing."""
     size = current_app.config["PAGE_CACHE_SIZE"]
     if not size:
-        return Markup(render())
+        return tuple(Markup(part) for part in render())
     full = (db.engine.url.render_as_string(), *register_version(), *key)
     with _lock:
         found = _entries.get(full)
         if found is not None:
             _entries.move_to_end(full)
             return found
-    rendered = Markup(render())
+    rendered = tuple(Markup(part) for part in render())
     with _lock:
         _entries[full] = rendered
         while len(_entries) > size:
             _entries.popitem(last=False)
     return rendered
+
+
+def clear() -> None:
+    """Forget every fragment: for a register reset to its first version, as the tests do."""
+    with _lock:
+        _entries.clear()

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import text
 
+from incident_tracker import page_cache
 from incident_tracker.app import create_app
 from incident_tracker.extensions import db
 from incident_tracker.models import Organization, User
@@ -114,6 +115,7 @@ def app(_migrated_app):
     with _migrated_app.app_context():
         clean_tables()
         db.session.remove()
+    page_cache.clear()  # the cleaned register is back at the audit chain's first version
     yield _migrated_app
     with _migrated_app.app_context():
         db.session.remove()

@@ -1,10 +1,12 @@
-"""The dashboard's fragment cache: a change anywhere (any worker, any host) shows at once."""
+"""The fragment cache of the dashboard and the incident page: a change anywhere (any worker, any
+host) shows at once."""
 
 from datetime import timedelta
 
+from incident_tracker import timeline
 from incident_tracker.extensions import db
-from incident_tracker.models import Obligation, utcnow
-from tests.helpers import incident_form, reference_from
+from incident_tracker.models import Incident, Obligation, utcnow
+from tests.helpers import PASSWORD, incident_form, reference_from
 
 
 def _create(client, title: str) -> str:
@@ -44,3 +46,60 @@ def test_a_change_made_through_another_worker_shows_at_once(app, client, as_role
         db.session.commit()
     page = client.get("/").get_data(as_text=True)
     assert f'data-obligation="{rule}:{jurisdiction}"' not in page.split('id="undated"')[0]
+
+
+def _client_as(app, make_user, role: str):
+    client = app.test_client()
+    user = make_user(role)
+    answer = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert answer.status_code == 302
+    return client
+
+
+def test_a_repeated_incident_page_is_served_from_the_cache_with_fewer_queries(app, client, as_role):
+    as_role("commander")
+    reference = _create(client, "First")
+    client.get("/incidents/")  # shows (and consumes) the flashed message
+    with _counting(app) as counter:
+        first = client.get(f"/incidents/{reference}").get_data(as_text=True)
+        rendered = counter[0]
+        again = client.get(f"/incidents/{reference}").get_data(as_text=True)
+        cached = counter[0] - rendered
+    assert first == again
+    assert 'id="timeline-events"' in again and 'id="audit"' in again
+    assert cached == 3 < rendered  # the user, the organization, the register's version
+
+
+def test_the_incident_page_is_cached_per_role(app, make_user, org):
+    commander = _client_as(app, make_user, "commander")
+    legal = _client_as(app, make_user, "legal")  # may read, not edit
+    reference = _create(commander, "First")
+    commander.get(f"/incidents/{reference}")  # consumes the flash; caches the editor's page
+    for_editor = commander.get(f"/incidents/{reference}").get_data(as_text=True)
+    for_reader = legal.get(f"/incidents/{reference}").get_data(as_text=True)
+    assert f"/incidents/{reference}/edit" in for_editor and "/notes" in for_editor
+    assert f"/incidents/{reference}/edit" not in for_reader and "/notes" not in for_reader
+    assert 'id="timeline-events"' in for_reader
+
+
+def test_a_note_added_through_another_worker_shows_on_the_incident_page(
+    app, client, as_role, make_app
+):
+    as_role("commander")
+    reference = _create(client, "First")
+    client.get(f"/incidents/{reference}")
+    assert "Seen from the other worker" not in client.get(f"/incidents/{reference}").text
+    other = make_app()  # another worker: its own process memory, the same database
+    with other.app_context():
+        incident = db.session.execute(
+            db.select(Incident).filter_by(reference=reference)
+        ).scalar_one()
+        timeline.record(incident, "note", "Seen from the other worker", None, at=utcnow())
+        db.session.commit()
+    assert "Seen from the other worker" in client.get(f"/incidents/{reference}").text
+
+
+def test_an_unknown_incident_is_not_found_each_time_and_nothing_is_cached(app, client, as_role):
+    as_role("commander")
+    for _ in range(2):  # a render that aborts stores nothing under the unknown reference
+        assert client.get("/incidents/INC-2026-9999").status_code == 404
