@@ -165,10 +165,6 @@ class Duty(NamedTuple):
     missing: tuple[str, ...] = ()
     relief: str | None = None
 
-    def needing(self, *names: str) -> "Duty":
-        """Return this duty with decision facts added to what is missing."""
-        return self._replace(missing=self.missing + names)
-
 
 @lru_cache(maxsize=1024)
 def recipient_in(template: str, jurisdiction: str) -> str:
@@ -196,7 +192,7 @@ def duty(
     """Work out a rule's clock from its anchor (the rule's own unless another is given).
 
     A missing anchor fact is reported in ``missing`` unless the rule has no fixed deadline anyway;
-    ``needing`` adds decision facts after it (as Duty.needing does, without a second Duty).
+    ``needing`` adds decision facts after it.
     """
     anchor = anchor or rule.anchor
     anchor_at = anchor_instant(facts, anchor, jurisdiction)

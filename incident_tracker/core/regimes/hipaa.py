@@ -95,7 +95,9 @@ def hhs_notice(facts: Facts, individual: Duty) -> Duty:
         return duty(HHS_ANNUAL, facts, US)
     with_filing = duty(HHS_WITH_INDIVIDUALS, facts, US)
     if individual.due_at is None:
-        return with_filing if with_filing.due_at else with_filing.needing(*individual.missing)
+        if with_filing.due_at:
+            return with_filing
+        return with_filing._replace(missing=with_filing.missing + individual.missing)
     if with_filing.due_at is not None and with_filing.due_at <= individual.due_at:
         return with_filing
     return with_filing._replace(anchor_at=individual.due_at, due_at=individual.due_at)
