@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func
 
 from . import filter_index, search_index
@@ -117,17 +118,45 @@ def _narrowed(query: ListQuery) -> Select | None:
     return ids
 
 
-def search(query: ListQuery):
+def search(query: ListQuery) -> Pagination:
     """One page of incidents for the query, and how many match, counted up to COUNT_CAP + 1.
 
     Counting every match of a broad search in a large register costs more than finding the page;
     past COUNT_CAP the list says "more than 1,000" (the register export counts them all).
+    Without a search, one query reads the ids of the first COUNT_CAP + 1 matches in the list's
+    order, which are both the count and (unless the page lies beyond them) the page: the
+    filters' work is done once, not once for the page and again for the count (SQLite's join of
+    a category and a place at 100,000 incidents took 14 ms for each). A search is counted apart
+    (_count_capped), as its index is read differently for the count.
     """
     per_page = current_app.config["INCIDENTS_PER_PAGE"]
     stmt = statement(query)
-    page = db.paginate(stmt, page=query.page, per_page=per_page, error_out=False, count=False)
-    page.total = _count_capped(query)
+    if query.q:
+        return _by_offset(stmt, query.page, per_page, total=_count_capped(query))
+    ids = db.session.scalars(stmt.with_only_columns(Incident.id).limit(COUNT_CAP + 1)).all()
+    if len(ids) <= COUNT_CAP or query.page * per_page <= len(ids):
+        return _FirstMatches(page=query.page, per_page=per_page, error_out=False, ids=ids)
+    return _by_offset(stmt, query.page, per_page, total=len(ids))  # a page past the first ones
+
+
+def _by_offset(stmt: Select, number: int, per_page: int, total: int) -> Pagination:
+    page = db.paginate(stmt, page=number, per_page=per_page, error_out=False, count=False)
+    page.total = total
     return page
+
+
+class _FirstMatches(Pagination):
+    """A page cut from the ids of the first matches, in order, and their number as the total."""
+
+    def _query_items(self) -> list[Incident]:
+        start = (self.page - 1) * self.per_page
+        wanted = self._query_args["ids"][start : start + self.per_page]
+        found = db.session.scalars(db.select(Incident).where(Incident.id.in_(wanted)))
+        by_id = {incident.id: incident for incident in found}
+        return [by_id[id_] for id_ in wanted if id_ in by_id]  # one deleted meanwhile is left out
+
+    def _query_count(self) -> int:
+        return len(self._query_args["ids"])
 
 
 def _count_capped(query: ListQuery) -> int:

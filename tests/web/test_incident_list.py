@@ -152,3 +152,29 @@ def test_category_and_place_together_follow_every_edit(client, app, three_incide
     assert _rows(client, category=fifth, jurisdiction="DE") == ["Phishing at payroll"]
     assert _rows(client, category=fifth, jurisdiction="de", status="closed") == []
     assert _count(client, category=fifth, jurisdiction="DE") == "1"
+
+
+def test_pages_within_and_past_the_first_matches_and_their_count(
+    client, app, three_incidents, monkeypatch
+):
+    """Without a search one query reads the ids of the first COUNT_CAP + 1 matches, which give
+    the count and the page; a page past them is read by offset, the count then "more than"."""
+    from incident_tracker import incident_list, incidents
+
+    for module in (incident_list, incidents):
+        monkeypatch.setattr(module, "COUNT_CAP", 1)
+    app.config["INCIDENTS_PER_PAGE"] = 1
+    try:
+        pages = [
+            client.get("/incidents/", query_string={"sort": "title", "page": n}).text
+            for n in (1, 2, 3, 4)
+        ]
+        filtered = client.get("/incidents/", query_string={"status": "closed"}).text
+    finally:
+        app.config["INCIDENTS_PER_PAGE"] = 25
+    titles = ("Phishing at payroll", "Lost laptop", "LiteLLM supply chain")  # title, descending
+    for page, title in zip(pages, titles, strict=False):
+        assert [t for t in titles if t in page] == [title]
+        assert "More than 1 incidents" in page
+    assert not any(t in pages[3] for t in titles)
+    assert "Lost laptop" in filtered and "1 incident(s)" in filtered
