@@ -196,6 +196,10 @@ def test_timeline_note_with_bad_time_is_refused(app, client, as_role):
         f"/incidents/{reference}/notes", data={"occurred_at": "yesterday", "text": "x"}
     )
     assert response.status_code == 422
+    page = response.get_data(as_text=True)  # the whole page again, the refused input kept
+    timeline = page.split('id="timeline-events"')[1].split("</ol>")[0]
+    assert timeline.count('<li class="list-group-item">') == 1 and 'id="obligations"' in page
+    assert 'value="yesterday"' in page
     with app.app_context():
         assert len(get_incident(reference).events) == 1
 
