@@ -147,7 +147,7 @@ def _in_process_rows(app, client, paths, where, options, counts, kind) -> list[R
 
 
 CACHED = ("dashboard", "incident page")  # pages with a fragment cache (page_cache.py)
-_CACHE_NOTE = {name: " (cache on, views between changes)" for name in CACHED}  # gunicorn's rows
+_CACHED_NOTE = " (cache on, views between changes)"  # on their gunicorn rows
 
 
 def _in_process_pages(paths: dict[str, str]):
@@ -172,7 +172,7 @@ def _served_rows(url, folder, login, paths, where, options) -> list[Row]:
             rows.append(
                 Row(
                     where,
-                    f"{name}{_CACHE_NOTE.get(name, '')}: p50 / p95 gunicorn, 1 client",
+                    f"{name}{_CACHED_NOTE if name in CACHED else ''}: p50 / p95 gunicorn, 1 client",
                     _ms(load),
                     _ms(floor),
                     f"p95 < {TARGET_MS:.0f} ms",

@@ -154,8 +154,11 @@ def make_user(app):
 
 @pytest.fixture
 def login(client):
-    def log_in(user: User, password: str = PASSWORD):
-        response = client.post("/auth/login", data={"email": user.email, "password": password})
+    """Log a user in on the test client, or on another client (`on`) for a second session."""
+
+    def log_in(user: User, password: str = PASSWORD, on=None):
+        credentials = {"email": user.email, "password": password}
+        response = (on or client).post("/auth/login", data=credentials)
         assert response.status_code == 302, response.data
         return response
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from incident_tracker import timeline
 from incident_tracker.extensions import db
 from incident_tracker.models import Incident, Obligation, utcnow
-from tests.helpers import PASSWORD, incident_form, reference_from
+from tests.helpers import incident_form, reference_from
 
 
 def _create(client, title: str) -> str:
@@ -48,14 +48,6 @@ def test_a_change_made_through_another_worker_shows_at_once(app, client, as_role
     assert f'data-obligation="{rule}:{jurisdiction}"' not in page.split('id="undated"')[0]
 
 
-def _client_as(app, make_user, role: str):
-    client = app.test_client()
-    user = make_user(role)
-    answer = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-    assert answer.status_code == 302
-    return client
-
-
 def test_a_repeated_incident_page_is_served_from_the_cache_with_fewer_queries(app, client, as_role):
     as_role("commander")
     reference = _create(client, "First")
@@ -70,9 +62,10 @@ def test_a_repeated_incident_page_is_served_from_the_cache_with_fewer_queries(ap
     assert cached == 3 < rendered  # the user, the organization, the register's version
 
 
-def test_the_incident_page_is_cached_per_role(app, make_user, org):
-    commander = _client_as(app, make_user, "commander")
-    legal = _client_as(app, make_user, "legal")  # may read, not edit
+def test_the_incident_page_is_cached_per_role(app, client, make_user, login, org):
+    commander, legal = client, app.test_client()
+    login(make_user("commander"))
+    login(make_user("legal"), on=legal)  # may read, not edit
     reference = _create(commander, "First")
     commander.get(f"/incidents/{reference}")  # consumes the flash; caches the editor's page
     for_editor = commander.get(f"/incidents/{reference}").get_data(as_text=True)
