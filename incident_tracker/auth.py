@@ -7,7 +7,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from . import passwords, throttle
+from . import passwords, profile, throttle
 from .extensions import db, login_manager
 from .forms import LoginForm, PasswordForm, PostForm
 from .models import User, utcnow
@@ -28,7 +28,7 @@ def load_user(user_id: str) -> User | None:
     """Return the active user with this id, or None (which logs the session out)."""
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = profile.first_read(int(user_id))
     return user if user is not None and user.active else None
 
 

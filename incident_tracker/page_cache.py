@@ -13,9 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from threading import Lock
 
-from flask import current_app
+from flask import current_app, g, has_app_context
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import AuditHead
@@ -24,13 +25,32 @@ _entries: "OrderedDict[Hashable, tuple[Markup, ...]]" = OrderedDict()
 _lock = Lock()
 
 
-_HEAD = select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)  # built once
+HEAD_COLUMNS = (AuditHead.last_id, AuditHead.last_hash)
+_HEAD = select(*HEAD_COLUMNS).where(AuditHead.id == 1)  # built once
 
 
 def register_version() -> tuple:
-    """The audit chain's head (id and hash): it moves with every committed change (one read)."""
-    head = db.session.execute(_HEAD).first()
-    return tuple(head) if head else (0, "")
+    """The audit chain's head (id and hash): it moves with every committed change.
+
+    Read once per request, usually by the request's first read beside the user (profile.py),
+    and again after a commit. Read before the data a fragment shows, it is never newer than
+    that data, so a fragment is never kept under a version it does not show.
+    """
+    if "register_version" not in g:
+        keep_version(db.session.execute(_HEAD).first())
+    return g.register_version
+
+
+def keep_version(head) -> None:
+    """Keep the head read with HEAD_COLUMNS (None before the chain's first row) for the request."""
+    g.register_version = (head[0], head[1]) if head and head[0] is not None else (0, "")
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_version(_session: Session) -> None:
+    """A commit may have moved the head: the request's next read of the version asks again."""
+    if has_app_context():
+        g.pop("register_version", None)
 
 
 def fragment(key: tuple, render: Callable[[], str]) -> Markup:

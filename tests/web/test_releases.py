@@ -16,7 +16,7 @@ from incident_tracker.models import (
     NoticeClause,
     System,
 )
-from tests.helpers import PASSWORD, utc
+from tests.helpers import utc
 
 LITELLM = "pkg:pypi/litellm"
 R7, R8 = f"{LITELLM}@1.82.7", f"{LITELLM}@1.82.8"
@@ -319,7 +319,7 @@ def test_pages_need_a_login(client):
         assert client.get(url).headers["Location"].startswith("/auth/login")
 
 
-def test_two_simultaneous_clicks_open_the_incidents_once(app, as_role, chain, monkeypatch):
+def test_two_simultaneous_clicks_open_the_incidents_once(app, as_role, login, chain, monkeypatch):
     """Both clicks look for an open incident before either has committed (the look slowed down
     here to make sure of it): the second waits for the first, then links to what it opened."""
     from incident_tracker import supply_chain_incidents
@@ -327,7 +327,7 @@ def test_two_simultaneous_clicks_open_the_incidents_once(app, as_role, chain, mo
     user = as_role("commander")
     clients = [app.test_client() for _ in range(2)]
     for client in clients:
-        client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        login(user, on=client)
     _mark(clients[0], R7, R8)
     ids = _release_ids(app)
     look = supply_chain_incidents.existing_incident
