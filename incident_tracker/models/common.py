@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, event
+from sqlalchemy import BigInteger, CheckConstraint, Integer, event
 
 from ..core.facts import DoraEntity, GdprRisk, GdprRole, HipaaRole, Nis2Status
 
@@ -22,6 +22,9 @@ OBLIGATION_STATUSES = (
     "not_required",
     "no_longer_applicable",
 )
+# A count of people or records: a breach can reach billions of accounts, and the forms and the
+# API accept up to 10^10 people and 10^12 records. 64-bit on PostgreSQL; SQLite's INTEGER is.
+COUNT = BigInteger().with_variant(Integer(), "sqlite")
 PARTY_KINDS = ("vendor", "processor", "customer", "authority", "component", "other")
 PARTY_ROLES = (
     "origin_vendor",

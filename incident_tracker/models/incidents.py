@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .accounts import User
 from .common import (
+    COUNT,
     GDPR_RISKS,
     INCIDENT_STATUSES,
     PARTY_KINDS,
@@ -130,8 +131,8 @@ class AffectedJurisdiction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(6))
-    people: Mapped[int] = mapped_column(default=0)
-    records: Mapped[int | None]
+    people: Mapped[int] = mapped_column(COUNT, default=0)
+    records: Mapped[int | None] = mapped_column(COUNT)
 
     incident: Mapped[Incident] = relationship(back_populates="jurisdictions")
 

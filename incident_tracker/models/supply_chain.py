@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.contracts import Direction, Scope, Trigger, Unit
 from ..extensions import db
 from .accounts import User
-from .common import enum_check, utcnow
+from .common import COUNT, enum_check, utcnow
 from .documents import Document
 from .incidents import Incident
 
@@ -183,7 +183,7 @@ class CustomerNotice(db.Model):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("counterparty.id"))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
-    people: Mapped[int | None]  # how many of this customer's data subjects, when known
+    people: Mapped[int | None] = mapped_column(COUNT)  # of this customer's data subjects, if known
     sent_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -59,6 +59,19 @@ def test_explicit_offset_is_honoured(app, client, as_role):
         assert get_incident(reference).aware_at == datetime(2026, 3, 27, 17, 30, tzinfo=UTC)
 
 
+def test_counts_beyond_32_bits_are_kept(app, client, as_role):
+    """A breach of billions of accounts (Yahoo's was three billion): the forms take people up
+    to 10^10 and records up to 10^12, and every database keeps them."""
+    as_role("commander")
+    big = {"jurisdictions-0-people": str(10**10), "jurisdictions-0-records": str(10**12)}
+    reference = reference_from(client.post("/incidents/new", data=incident_form(**big)))
+    with app.app_context():
+        places = {j.code: (j.people, j.records) for j in get_incident(reference).jurisdictions}
+    assert places["DE"] == (10**10, 10**12)
+    page = client.get(f"/incidents/{reference}").get_data(as_text=True)
+    assert "10,000,000,000" in page and "1,000,000,000,000" in page
+
+
 BAD_INPUT = [
     ({"aware_at": "27/03/2026 5pm"}, "is not a date and time"),
     ({"aware_at": "2026-02-30 10:00"}, "is not a date and time"),
