@@ -44,7 +44,8 @@ def customers(incident: Incident) -> list[Counterparty]:
     """The registered customers the incident involves, and any we already wrote to, by name."""
     found = {p.counterparty.id: p.counterparty for p in incident.parties if is_customer(p)}
     for notice in notices(incident).values():
-        found.setdefault(notice.customer_id, notice.customer)
+        if notice.document is not None:
+            found.setdefault(notice.customer_id, notice.customer)
     return sorted(found.values(), key=lambda customer: customer.name.lower())
 
 
@@ -81,6 +82,37 @@ def contract_duties(
 def still_open(row: Obligation) -> bool:
     """Tell whether an obligation may still be filed (neither filed, decided nor retired)."""
     return not row.frozen and row.status != "no_longer_applicable"
+
+
+def people_problem(incident: Incident, notice: CustomerNotice | None, people: int | None):
+    """Why this count of a customer's people cannot be recorded, or None.
+
+    The notice states the count, and it is archived as generated: once drafted, a new count is
+    a new letter. A count above the incident's total would contradict the letter's totals.
+    """
+    if notice is not None and notice.document is not None:
+        return (
+            f"the notice to {notice.customer.name} is drafted and archived with the count it "
+            "states; a new count needs a further letter"
+        )
+    total = incident.people_total
+    if people is not None and people > total:
+        return (
+            f"more than the {total:,} people the incident's places record in all: record the "
+            "people of each place on the incident first"
+        )
+    return None
+
+
+def set_people(
+    incident: Incident, customer: Counterparty, notice: CustomerNotice | None, people: int | None
+) -> CustomerNotice:
+    """Record the count its notice will state (None: unknown, the notice states the total)."""
+    if notice is None:
+        notice = CustomerNotice(incident=incident, customer=customer)
+        db.session.add(notice)
+    notice.people = people
+    return notice
 
 
 def open_duties(notice: CustomerNotice) -> list[Obligation]:

@@ -5,8 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
 
 from . import cascade, profile
 from .documents.pdf import RefusedResource
@@ -14,7 +14,7 @@ from .documents.sandbox import TemplateProblem
 from .extensions import db
 from .fields import InstantField, choices
 from .filings import Submission
-from .forms import LONG_TEXT, DocumentForm
+from .forms import LONG_TEXT, MAX_PEOPLE, DocumentForm
 from .models import CustomerNotice, Incident, LetterTemplate, utcnow
 from .pdf_response import pdf_response
 from .references import incident_or_404
@@ -31,6 +31,15 @@ class SentForm(FlaskForm):
     recipient_reference = StringField("Customer's reference", validators=[Length(max=200)])
     delay_reasons = TextAreaField("Reasons for the delay", validators=[Length(max=LONG_TEXT)])
     submit = SubmitField("Mark sent")
+
+
+class PeopleForm(FlaskForm):
+    """How many of one customer's data subjects the incident affects (blank: not known)."""
+
+    people = IntegerField(
+        "People among their data subjects", validators=[Optional(), NumberRange(0, MAX_PEOPLE)]
+    )
+    submit = SubmitField("Save")
 
 
 class AcknowledgedForm(FlaskForm):
@@ -62,6 +71,30 @@ def generate(reference: str):
         form.template.errors.append(f"The template does not render for this incident: {error}")
         return _index_page(incident_or_404(reference), form), 422
     return _commit(reference, _outcome_message(outcome), "warning" if outcome.skipped else None)
+
+
+@bp.post("/<reference>/customer-notices/people/<int:customer_id>")
+@role_required(*NOTIFIERS)
+def set_people(reference: str, customer_id: int):
+    """Record how many of a customer's data subjects are affected, for its notice to state."""
+    incident = incident_or_404(reference, for_update=True)
+    customer = next((c for c in cascade.customers(incident) if c.id == customer_id), None)
+    if customer is None:
+        abort(404)
+    form, notice = _people_form(customer_id), cascade.notices(incident).get(customer_id)
+    if form.validate_on_submit():
+        problem = cascade.people_problem(incident, notice, form.people.data)
+        if problem is None:
+            cascade.set_people(incident, customer, notice, form.people.data)
+            return _commit(reference, _people_message(customer.name, form.people.data))
+        form.people.errors.append(problem)
+    return _index_page(incident, _generate_form(), {customer_id: form}), 422
+
+
+def _people_message(name: str, people: int | None) -> str:
+    if people is None:
+        return f"The count for {name} is cleared: its notice will state the incident's total."
+    return f"{name}: its notice will state {people:,} of its data subjects."
 
 
 @bp.get(NOTICE)
@@ -199,15 +232,32 @@ def _commit(reference: str, message: str, category: str | None = None):
     return redirect(url_for("customer_notices.index", reference=reference))
 
 
-def _index_page(incident: Incident, form: DocumentForm) -> str:
+def _index_page(incident: Incident, form: DocumentForm, refused: dict | None = None) -> str:
+    """The customers' page; `refused` holds a people form sent back with its errors."""
+    rows = cascade.rows(incident, utcnow())
+    people_forms = {row.customer.id: _people_form_of(row, refused or {}) for row in rows}
     return render_template(
         "customer_notices/index.html",
         incident=incident,
-        rows=cascade.rows(incident, utcnow()),
+        rows=rows,
+        people_forms=people_forms,
+        total=incident.people_total,
         unregistered=cascade.unregistered(incident),
         form=form,
         may_notify=may(NOTIFIERS),
     )
+
+
+def _people_form(customer_id: int, **unbound) -> PeopleForm:
+    """One customer's people form (its own prefix: the page has one per customer)."""
+    return PeopleForm(prefix=f"customer-{customer_id}", **unbound)
+
+
+def _people_form_of(row: cascade.Row, refused: dict) -> PeopleForm:
+    if row.customer.id in refused:
+        return refused[row.customer.id]
+    people = row.notice.people if row.notice else None
+    return _people_form(row.customer.id, formdata=None, people=people)
 
 
 def _show_page(notice: CustomerNotice, sent_form: SentForm, acknowledged_form) -> str:

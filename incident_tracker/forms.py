@@ -133,9 +133,12 @@ class OrganizationForm(VersionedForm):
             raise ValidationError(f"{field.data} is not in the EU/EEA")
 
 
+MAX_PEOPLE = 10**10  # a count of people the forms accept (models.common.COUNT stores it)
+
+
 class JurisdictionRowForm(Form):
     code = JurisdictionField("Code", validators=[Length(max=6)])
-    people = IntegerField("People", validators=[Optional(), NumberRange(min=0, max=10**10)])
+    people = IntegerField("People", validators=[Optional(), NumberRange(min=0, max=MAX_PEOPLE)])
     records = IntegerField("Records", validators=[Optional(), NumberRange(min=0, max=10**12)])
 
     def is_blank(self) -> bool:

@@ -162,7 +162,7 @@ def incident_context(incident: Incident, tz: ZoneInfo) -> dict:
         gdpr_risk=incident.gdpr_risk or "not yet assessed",
         nis2_significant=_tri(incident.nis2_significant),
         personal_data_breach=incident.personal_data_breach,
-        people_total=sum(row.people for row in incident.jurisdictions),
+        people_total=incident.people_total,
         records_total=sum(row.records or 0 for row in incident.jurisdictions),
         places=[
             {

@@ -116,6 +116,11 @@ class Incident(db.Model):
         back_populates="incident", order_by="Obligation.id"
     )
 
+    @property
+    def people_total(self) -> int:
+        """The people affected in every place together (each place's approximate count)."""
+        return sum(place.people for place in self.jurisdictions)
+
 
 class AffectedJurisdiction(db.Model):
     """Who is affected where: an ISO 3166-1 country or a US-XX state, with approximate counts."""

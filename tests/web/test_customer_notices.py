@@ -97,6 +97,18 @@ def _notice_url(app, reference, name, action=""):
         return f"/incidents/{reference}/customer-notices/{_notice(name).id}{action}"
 
 
+def _people_url(app, reference, name) -> str:
+    with app.app_context():
+        customer = db.session.execute(db.select(Counterparty.id).filter_by(name=name))
+        return f"/incidents/{reference}/customer-notices/people/{customer.scalar_one()}"
+
+
+def _set_people(app, client, reference, name, people: str):
+    url = _people_url(app, reference, name)
+    prefix = url.rsplit("/", 1)[1]
+    return client.post(url, data={f"customer-{prefix}-people": people})
+
+
 def _contract_obligation(reference, slug) -> Obligation:
     rows = get_incident(reference).obligations
     return next(row for row in rows if row.rule_id == f"contract.{slug}")
@@ -178,13 +190,7 @@ def test_generating_again_adds_only_the_missing_notices(app, client, reference):
 def test_the_letter_is_addressed_to_the_customer_with_its_contract_and_count(
     app, client, reference
 ):
-    with app.app_context():
-        incident = get_incident(reference)
-        northwind = db.session.execute(db.select(Counterparty).filter_by(name="Northwind AI"))
-        db.session.add(
-            CustomerNotice(incident=incident, customer=northwind.scalar_one(), people=120)
-        )
-        db.session.commit()
+    assert _set_people(app, client, reference, "Northwind AI", "120").status_code == 302
     _generate(app, client, reference)
     with app.app_context():
         html = _notice("Northwind AI").document.html
@@ -197,6 +203,74 @@ def test_the_letter_is_addressed_to_the_customer_with_its_contract_and_count(
     assert "approximately <strong>120</strong> are data subjects" in html
     assert "Dear Acme Labs," in acme and "our notice under" not in acme
     assert "[the share relating to your data" in acme  # unknown: the incident's total only
+
+
+def test_each_customers_count_is_recorded_before_drafting_and_shown(app, client, reference):
+    response = _set_people(app, client, reference, "Northwind AI", "120")
+    assert response.headers["Location"] == f"/incidents/{reference}/customer-notices"
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "Northwind AI: its notice will state 120 of its data subjects." in page
+    assert 'value="120"' in page and "the incident's total of 900" in page
+    with app.app_context():
+        assert _notice("Northwind AI").people == 120 and _notice("Northwind AI").document is None
+    _generate(app, client, reference)
+    page = client.get(f"/incidents/{reference}/customer-notices").data.decode()
+    northwind = page.split('data-customer="Northwind AI"')[1].split("</tr>")[0]
+    acme = page.split('data-customer="Acme Labs"')[1].split("</tr>")[0]
+    assert '<span class="customer-people">120</span>' in northwind and "<form" not in northwind
+    assert "not known: the notice states the incident's total (900)" in acme
+    shown = client.get(_notice_url(app, reference, "Northwind AI")).data.decode()
+    assert "120 of their data subjects" in shown
+
+
+def test_a_count_can_be_cleared_before_drafting(app, client, reference):
+    _set_people(app, client, reference, "Acme Labs", "40")
+    response = _set_people(app, client, reference, "Acme Labs", "")
+    assert response.status_code == 302
+    with app.app_context():
+        assert _notice("Acme Labs").people is None
+    _generate(app, client, reference)
+    with app.app_context():
+        assert "[the share relating to your data" in _notice("Acme Labs").document.html
+
+
+@pytest.mark.parametrize(
+    "people,message",
+    [
+        ("-1", "Number must be between 0 and 10000000000"),
+        ("many", "Not a valid integer value"),
+        ("901", "more than the 900 people the incident&#39;s places record in all"),
+    ],
+)
+def test_a_bad_count_is_explained_and_nothing_is_saved(app, client, reference, people, message):
+    response = _set_people(app, client, reference, "Northwind AI", people)
+    assert response.status_code == 422
+    page = response.data.decode()
+    row = page.split('data-customer="Northwind AI"')[1].split("</tr>")[0]
+    assert message in row and "is-invalid" in row
+    assert f'value="{people}"' in row  # the input is kept
+    with app.app_context():
+        assert db.session.execute(db.select(CustomerNotice)).first() is None
+
+
+def test_a_drafted_notice_keeps_the_count_it_states(app, client, reference):
+    _set_people(app, client, reference, "Northwind AI", "120")
+    _generate(app, client, reference)
+    response = _set_people(app, client, reference, "Northwind AI", "50")
+    assert response.status_code == 422
+    assert "is drafted and archived with the count it states" in response.data.decode()
+    with app.app_context():
+        assert _notice("Northwind AI").people == 120
+
+
+def test_a_count_only_for_a_customer_of_the_incident(app, client, reference):
+    with app.app_context():
+        db.session.add(_customer("Elsewhere Ltd", "IE", "Europe/Dublin", "dpo@elsewhere.example"))
+        db.session.commit()
+    assert _set_people(app, client, reference, "Elsewhere Ltd", "5").status_code == 404
+    assert client.post(f"/incidents/{reference}/customer-notices/people/999").status_code == 404
+    with app.app_context():
+        assert db.session.execute(db.select(CustomerNotice)).first() is None
 
 
 def test_variables_page_documents_the_customer(client, as_role):
@@ -306,6 +380,7 @@ def test_only_notifiers_generate_and_mark(app, client, reference, as_role, role)
     assert _generate(app, client, reference).status_code == 403
     assert client.post(f"{url}/sent", data={"sent_at": SATURDAY}).status_code == 403
     assert client.post(f"{url}/acknowledged", data={}).status_code == 403
+    assert _set_people(app, client, reference, "Acme Labs", "5").status_code == 403
     assert client.get(url).status_code == 200 and client.get(f"{url}/pdf").status_code == 200
 
 
@@ -337,7 +412,8 @@ def test_every_form_needs_its_csrf_token(app, client, reference, make_app):
     token = _csrf_token(guarded, "/auth/login")
     login = {"email": "dpo@example.org", "password": PASSWORD, "csrf_token": token}
     assert guarded.post("/auth/login", data=login).status_code == 302
-    targets = [f"/incidents/{reference}/customer-notices/generate", f"{url}/sent"]
+    people = _people_url(app, reference, "Acme Labs")
+    targets = [f"/incidents/{reference}/customer-notices/generate", f"{url}/sent", people]
     for target in [*targets, f"{url}/acknowledged"]:
         assert guarded.post(target, data={}).status_code == 400
     data = {"sent_at": SATURDAY, "csrf_token": _csrf_token(guarded, url)}
