@@ -235,6 +235,7 @@ class Outcome:
 
     drafted: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    over_total: list[str] = field(default_factory=list)  # their count exceeds the incident's
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,9 @@ def generate(incident: Incident, drafting: Drafting) -> Outcome:
     for customer in customers(incident):
         notice = existing.get(customer.id)
         if notice is not None and notice.document is not None:
+            continue
+        if notice is not None and people_problem(incident, None, notice.people):
+            outcome.over_total.append(customer.name)  # the places were lowered since
             continue
         basis = letter_obligation(incident, customer)
         if basis is None:

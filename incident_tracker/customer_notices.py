@@ -70,7 +70,8 @@ def generate(reference: str):
         db.session.rollback()
         form.template.errors.append(f"The template does not render for this incident: {error}")
         return _index_page(incident_or_404(reference), form), 422
-    return _commit(reference, _outcome_message(outcome), "warning" if outcome.skipped else None)
+    warn = outcome.skipped or outcome.over_total
+    return _commit(reference, _outcome_message(outcome), "warning" if warn else None)
 
 
 @bp.post("/<reference>/customer-notices/people/<int:customer_id>")
@@ -205,6 +206,11 @@ def _outcome_message(outcome: cascade.Outcome) -> str:
             f" No notice could be drafted for {', '.join(outcome.skipped)}: the incident owes "
             "them none yet (we are not their processor under GDPR here, and no outbound clause "
             "of their contract applies)."
+        )
+    if outcome.over_total:
+        message += (
+            f" Not drafted for {', '.join(outcome.over_total)}: the count of their people "
+            "recorded is more than the incident's places now hold in all; correct one or the other."
         )
     return message
 

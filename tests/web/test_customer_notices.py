@@ -263,6 +263,19 @@ def test_a_drafted_notice_keeps_the_count_it_states(app, client, reference):
         assert _notice("Northwind AI").people == 120
 
 
+def test_a_count_above_a_lowered_total_is_not_drafted(app, client, reference):
+    _set_people(app, client, reference, "Northwind AI", "800")
+    with app.app_context():
+        get_incident(reference).jurisdictions[0].people = 700  # the places corrected since
+        db.session.commit()
+    response = _generate(app, client, reference)
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "Not drafted for Northwind AI: the count of their people recorded is more" in page
+    with app.app_context():
+        assert _notice("Northwind AI").document is None
+        assert _notice("Acme Labs").document is not None
+
+
 def test_a_count_only_for_a_customer_of_the_incident(app, client, reference):
     with app.app_context():
         db.session.add(_customer("Elsewhere Ltd", "IE", "Europe/Dublin", "dpo@elsewhere.example"))
