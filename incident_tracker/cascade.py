@@ -40,10 +40,13 @@ def is_customer(party: IncidentParty) -> bool:
     return party.counterparty is not None and party.counterparty.kind == "customer"
 
 
-def customers(incident: Incident) -> list[Counterparty]:
-    """The registered customers the incident involves, and any we already wrote to, by name."""
+def customers(
+    incident: Incident, existing: dict[int, CustomerNotice] | None = None
+) -> list[Counterparty]:
+    """The registered customers the incident involves, and any we already wrote to, by name
+    (`existing`: the incident's notices, when the caller has read them already)."""
     found = {p.counterparty.id: p.counterparty for p in incident.parties if is_customer(p)}
-    for notice in notices(incident).values():
+    for notice in (notices(incident) if existing is None else existing).values():
         if notice.document is not None:
             found.setdefault(notice.customer_id, notice.customer)
     return sorted(found.values(), key=lambda customer: customer.name.lower())
@@ -187,7 +190,7 @@ def rows(incident: Incident, now: datetime) -> list[Row]:
     found = notices(incident)
     return [
         customer_row(incident, customer, found.get(customer.id), now)
-        for customer in customers(incident)
+        for customer in customers(incident, found)
     ]
 
 
@@ -253,7 +256,7 @@ def generate(incident: Incident, drafting: Drafting) -> Outcome:
     """Draft and archive a notice for every customer without one yet (idempotent; no commit)."""
     existing = notices(incident)
     outcome = Outcome()
-    for customer in customers(incident):
+    for customer in customers(incident, existing):
         notice = existing.get(customer.id)
         if notice is not None and notice.document is not None:
             continue

@@ -14,8 +14,8 @@ from .documents.sandbox import TemplateProblem
 from .extensions import db
 from .fields import InstantField, choices
 from .filings import Submission
-from .forms import LONG_TEXT, MAX_PEOPLE, DocumentForm
-from .models import CustomerNotice, Incident, LetterTemplate, utcnow
+from .forms import LONG_TEXT, DocumentForm
+from .models import MAX_PEOPLE, CustomerNotice, Incident, LetterTemplate, utcnow
 from .pdf_response import pdf_response
 from .references import incident_or_404
 from .roles import NOTIFIERS, may, role_required
@@ -79,10 +79,12 @@ def generate(reference: str):
 def set_people(reference: str, customer_id: int):
     """Record how many of a customer's data subjects are affected, for its notice to state."""
     incident = incident_or_404(reference, for_update=True)
-    customer = next((c for c in cascade.customers(incident) if c.id == customer_id), None)
+    existing = cascade.notices(incident)
+    customers = cascade.customers(incident, existing)
+    customer = next((c for c in customers if c.id == customer_id), None)
     if customer is None:
         abort(404)
-    form, notice = _people_form(customer_id), cascade.notices(incident).get(customer_id)
+    form, notice = _people_form(customer_id), existing.get(customer_id)
     if form.validate_on_submit():
         problem = cascade.people_problem(incident, notice, form.people.data)
         if problem is None:

@@ -35,6 +35,8 @@ from .models import (
     GDPR_ROLES,
     HIPAA_ROLES,
     INCIDENT_STATUSES,
+    MAX_PEOPLE,
+    MAX_RECORDS,
     NIS2_STATUSES,
     PARTY_KINDS,
     PARTY_ROLES,
@@ -133,13 +135,10 @@ class OrganizationForm(VersionedForm):
             raise ValidationError(f"{field.data} is not in the EU/EEA")
 
 
-MAX_PEOPLE = 10**10  # a count of people the forms accept (models.common.COUNT stores it)
-
-
 class JurisdictionRowForm(Form):
     code = JurisdictionField("Code", validators=[Length(max=6)])
     people = IntegerField("People", validators=[Optional(), NumberRange(min=0, max=MAX_PEOPLE)])
-    records = IntegerField("Records", validators=[Optional(), NumberRange(min=0, max=10**12)])
+    records = IntegerField("Records", validators=[Optional(), NumberRange(min=0, max=MAX_RECORDS)])
 
     def is_blank(self) -> bool:
         return not self.code.data and self.people.data is None and self.records.data is None

@@ -6,6 +6,8 @@ from marshmallow import validate
 from ..models import (
     GDPR_RISKS,
     INCIDENT_STATUSES,
+    MAX_PEOPLE,
+    MAX_RECORDS,
     OBLIGATION_STATUSES,
     PARTY_KINDS,
     PARTY_ROLES,
@@ -34,10 +36,10 @@ def instant(**kwargs) -> ma.fields.AwareDateTime:
 class PlaceSchema(ma.Schema):
     code = ma.fields.String(required=True, validate=validate.Length(max=6))
     people = ma.fields.Integer(
-        required=True, validate=validate.Range(min=0, max=10**10), strict=True
+        required=True, validate=validate.Range(min=0, max=MAX_PEOPLE), strict=True
     )
     records = ma.fields.Integer(
-        allow_none=True, validate=validate.Range(min=0, max=10**12), strict=True
+        allow_none=True, validate=validate.Range(min=0, max=MAX_RECORDS), strict=True
     )
 
 

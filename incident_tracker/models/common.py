@@ -25,6 +25,7 @@ OBLIGATION_STATUSES = (
 # A count of people or records: a breach can reach billions of accounts, and the forms and the
 # API accept up to 10^10 people and 10^12 records. 64-bit on PostgreSQL; SQLite's INTEGER is.
 COUNT = BigInteger().with_variant(Integer(), "sqlite")
+MAX_PEOPLE, MAX_RECORDS = 10**10, 10**12  # what the forms and the API accept for a place
 PARTY_KINDS = ("vendor", "processor", "customer", "authority", "component", "other")
 PARTY_ROLES = (
     "origin_vendor",
