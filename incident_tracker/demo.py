@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from . import demo_supply_chain, timeline
+from . import cascade, demo_supply_chain, timeline
 from .documents import catalogue
 from .extensions import db
 from .filings import Submission, record_filing
@@ -178,6 +178,7 @@ def load(now: datetime) -> tuple[bool, tuple[str, str] | None]:
     db.session.flush()
     regenerate(march, organization, users[0], "because the incident was recorded")
     _file_march_notices(march, organization, users[0])
+    _count_customer_people(march, counterparties)
     live = _live_incident(now, owner=users[2], author=users[2])
     db.session.add(live)
     regenerate(live, organization, users[2], "because the incident was recorded")
@@ -285,6 +286,13 @@ def _file_march_notices(incident: Incident, organization: Organization, dpo: Use
             submitted_at=_at(when), recipient_reference=reference, delay_reasons=delay
         )
         record_filing(row, submission, dpo, organization)
+
+
+def _count_customer_people(incident: Incident, counterparties: dict) -> None:
+    """Record, before drafting, how many of each customer's people the incident hit (what the
+    customer must itself report, GDPR Art. 33(3)(a)); a customer left out states the total."""
+    for name, people in demo_supply_chain.CUSTOMER_PEOPLE.items():
+        cascade.set_people(incident, counterparties[name], None, people)
 
 
 def _live_incident(now: datetime, owner: User, author: User) -> Incident:

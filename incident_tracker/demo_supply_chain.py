@@ -13,6 +13,8 @@ LITELLM = "pkg:pypi/litellm"
 NORTHWIND = "Northwind AI (fictional AI lab)"
 CONTOSO = "Contoso Frontier Models (fictional AI lab)"
 STORAGE = "Object storage provider (processor)"
+# the contractors who worked on a customer's projects, for its notice (Northwind's not yet known)
+CUSTOMER_PEOPLE = {CONTOSO: 1_840}
 INTERVIEWS = "Interviewly Video Ltd (fictional vendor)"
 
 # name: (kind, country, timezone, contact)

@@ -5,6 +5,7 @@ import stat
 
 import pytest
 
+from incident_tracker import cascade
 from incident_tracker.app import create_app
 from incident_tracker.extensions import db
 from incident_tracker.models import Incident, Organization, User
@@ -123,6 +124,9 @@ def test_demo_data_is_rich_enough_for_the_motivating_case(app, runner):
             "origin_vendor",
             "affected_customer",
         }
+        notices = cascade.notices(incident).values()
+        counted = {notice.customer.name: notice.people for notice in notices}
+        assert counted == {"Contoso Frontier Models (fictional AI lab)": 1_840}
 
 
 def test_first_run_writes_a_private_random_secret_key(tmp_path, monkeypatch):

@@ -223,6 +223,22 @@ def test_each_customers_count_is_recorded_before_drafting_and_shown(app, client,
     assert "120 of their data subjects" in shown
 
 
+def test_a_notice_with_only_a_count_says_it_is_not_drafted_and_cannot_be_sent(
+    app, client, reference
+):
+    _set_people(app, client, reference, "Northwind AI", "120")
+    url = _notice_url(app, reference, "Northwind AI")
+    page = client.get(url).data.decode()
+    assert "not drafted yet: only the count of their people is recorded" in page
+    assert "120 of their data subjects" in page and "Mark sent" not in page
+    response = client.post(f"{url}/sent", data={"sent_at": SATURDAY})
+    assert response.status_code == 422
+    assert "the notice has not been generated yet" in response.data.decode()
+    assert client.get(f"{url}/pdf").status_code == 404
+    with app.app_context():
+        assert _notice("Northwind AI").sent_at is None
+
+
 def test_a_count_can_be_cleared_before_drafting(app, client, reference):
     _set_people(app, client, reference, "Acme Labs", "40")
     response = _set_people(app, client, reference, "Acme Labs", "")
