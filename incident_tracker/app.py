@@ -26,6 +26,7 @@ from . import (
     register_views,
     releases,
     security,
+    transactions,
     vendor_notices,
 )
 from .config import (
@@ -82,7 +83,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
-    for module in (audit, filters, security, cli, auth, api):
+    for module in (audit, filters, security, cli, auth, api, transactions):
         module.init_app(app)
     blueprints = (
         account,
