@@ -56,7 +56,7 @@ def init_app(app: Flask) -> None:
 
 
 def _commit_reads(error: BaseException | None) -> None:
-    if error is not None or request.method not in READS:
+    if error is not None or request.method not in READS or not db.session.registry.has():
         return
     session = db.session()
     if not wrote_nothing(session):
