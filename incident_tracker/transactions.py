@@ -7,46 +7,45 @@ planned afresh on every view: about 0.5 ms of the server's time for each of an i
 nine queries (bench/RESULTS.md). Committing a transaction that wrote nothing is the same as
 rolling it back, and keeps them.
 
-Only a GET or HEAD that raised nothing, whose transaction neither flushed nor ran a statement
-other than a SELECT and that holds no unflushed change, is committed; everything else is still
-rolled back by Flask-SQLAlchemy, so a refused form never half-saves.
+Only a GET or HEAD that raised nothing, whose transaction ran no statement but SELECTs (a flush's
+INSERT or UPDATE counts, however it was sent) and that holds no unflushed change, is committed;
+everything else is still rolled back by Flask-SQLAlchemy, so a refused form never half-saves.
 """
 
 import logging
 
 from flask import Flask, request
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
-WROTE = "incident_tracker.wrote"  # in Session.info: the open transaction has written
+WROTE = "incident_tracker.wrote"  # in a connection's info: its open transaction has written
 READS = frozenset({"GET", "HEAD"})
 log = logging.getLogger(__name__)
 
 
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _context) -> None:
-    session.info[WROTE] = True
+@event.listens_for(Engine, "before_cursor_execute")
+def _executing(connection, _cursor, statement: str, _parameters, _context, _many) -> None:
+    """Every statement but a plain SELECT counts as a write: the ORM's flushes, statements run
+    through the session or on its connection, and anything the check cannot see into."""
+    if statement.lstrip()[:6].upper() != "SELECT":
+        connection.info[WROTE] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state: ORMExecuteState) -> None:
-    if not state.is_select:  # INSERT, UPDATE, DELETE, or text the ORM cannot see into
-        state.session.info[WROTE] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(WROTE, None)
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _ended(connection) -> None:
+    connection.info.pop(WROTE, None)
 
 
 def wrote_nothing(session: Session) -> bool:
     """The session's open transaction has written nothing and holds no change to flush."""
-    pending = session.new or session.dirty or session.deleted
-    return session.in_transaction() and not session.info.get(WROTE) and not pending
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return False
+    return not session.connection().info.get(WROTE)
 
 
 def init_app(app: Flask) -> None:

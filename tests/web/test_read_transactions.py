@@ -28,11 +28,16 @@ def probe(make_app, make_user, login):
         db.session.execute(update(User).where(User.id == user.id).values(role="legal"))
         return "updated by a statement"
 
+    def driver():
+        sql = f"UPDATE \"user\" SET role = 'legal' WHERE id = {int(user.id)}"
+        db.session.connection().exec_driver_sql(sql)
+        return "updated on the session's connection, past the ORM"
+
     def raises():
         flush()
         raise RuntimeError("the view failed after writing")
 
-    for view in (flush, dirty, statement, raises):
+    for view in (flush, dirty, statement, driver, raises):
         app.add_url_rule(f"/probe/{view.__name__}", view.__name__, view, methods=["GET", "POST"])
     client = app.test_client()
     login(user, on=client)
@@ -58,7 +63,7 @@ def test_a_page_view_ends_with_commit(probe, page):
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("route", ["flush", "dirty", "statement"])
+@pytest.mark.parametrize("route", ["flush", "dirty", "statement", "driver"])
 def test_a_request_that_wrote_is_rolled_back(probe, route, method):
     app, client, ends, user = probe
     assert getattr(client, method)(f"/probe/{route}").status_code == 200
