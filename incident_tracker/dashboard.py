@@ -14,7 +14,7 @@ from flask_login import login_required
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func
 
-from . import page_cache
+from . import page_cache, pending_index
 from .core.regimes import REGIME_NAMES
 from .extensions import db
 from .models import Incident, Obligation, utcnow
@@ -130,12 +130,11 @@ def _render_sections(filters: Filters) -> str:
 
 def _pending(filters: Filters, *columns) -> Select:
     """Pending obligations of incidents not closed, filtered; selecting `columns`."""
-    statement = (
-        db.select(*columns)
-        .select_from(Obligation)
-        .join(Obligation.incident)
-        .where(Incident.status != "closed")  # PostgreSQL then walks the (status, due_at) index
-    )
+    statement = db.select(*columns).select_from(Obligation).join(Obligation.incident)
+    if pending_index.indexed():  # the partial index of the live incidents' pending duties
+        statement = statement.where(pending_index.LIVE)
+    else:  # SQLite walks the (status, due_at, incident) index and joins each row's incident
+        statement = statement.where(Incident.status != "closed")
     if filters.incident:
         statement = statement.where(Incident.reference == filters.incident)
     return _by_place_and_regime(statement, filters)
@@ -152,20 +151,30 @@ def _by_place_and_regime(statement: Select, filters: Filters) -> Select:
 def _totals(filters: Filters) -> dict[str, int]:
     """How many pending obligations each section holds, in one pass.
 
-    Counted from the live incidents' ids (an index of incidents by status, then one of obligations
+    On PostgreSQL from the partial index of the live incidents' pending obligations alone. On
+    SQLite from the live incidents' ids (an index of incidents by status, then one of obligations
     by incident and status), not by joining each pending obligation to its incident's row: at
     100,000 incidents the join read thousands of wide incident rows (bench/RESULTS.md).
     """
-    live = db.select(Incident.id).where(Incident.status.in_(LIVE))
-    if filters.incident:
-        live = live.where(Incident.reference == filters.incident)
     statement = (
         db.select(Obligation.status, func.count())
-        .where(Obligation.incident_id.in_(live), Obligation.status.in_(SECTIONS.values()))
+        .where(Obligation.status.in_(SECTIONS.values()), *_of_live_incidents(filters))
         .group_by(Obligation.status)
     )
     statement = _by_place_and_regime(statement, filters)
     return {status: count for status, count in db.session.execute(statement)}
+
+
+def _of_live_incidents(filters: Filters) -> list:
+    """The totals' conditions on the obligation's incident: live, and the one filtered, if any."""
+    incidents = db.select(Incident.id)
+    if filters.incident:
+        incidents = incidents.where(Incident.reference == filters.incident)
+    if not pending_index.indexed():
+        return [Obligation.incident_id.in_(incidents.where(Incident.status.in_(LIVE)))]
+    if filters.incident:
+        return [pending_index.LIVE, Obligation.incident_id.in_(incidents)]
+    return [pending_index.LIVE]
 
 
 def _section(filters: Filters, name: str, status: str, total: int) -> "SectionPage":

@@ -12,7 +12,7 @@ Terms shorter than three characters (no trigram) fall back to scanning, like bef
 
 from sqlalchemy import ColumnElement, Select, column, or_, select, table, text
 
-from . import filter_index
+from . import filter_index, pending_index
 from .extensions import db
 from .models import Incident
 
@@ -23,7 +23,7 @@ _SEARCH = table(SEARCH_TABLE, column("rowid"))
 
 def modelled(name: str | None, type_: str, _parents=None) -> bool:
     """For Alembic's comparison: the search and filter structures are not part of the models."""
-    if name in (filter_index.COLUMN, filter_index.INDEX):
+    if name in (filter_index.COLUMN, filter_index.INDEX, pending_index.COLUMN, pending_index.INDEX):
         return False
     return not (name or "").startswith((SEARCH_TABLE, "ix_incident_trgm_"))
 

@@ -25,9 +25,10 @@ class Obligation(db.Model):
     __table_args__ = (
         UniqueConstraint("incident_id", "rule_id", "jurisdiction"),
         enum_check("status", OBLIGATION_STATUSES, nullable=False),
-        # The dashboard's sections: one status, soonest first, and the incident to join (covering).
+        # One status soonest first, and the incident to join (covering): the dashboard's sections
+        # on SQLite, the API's list; PostgreSQL's dashboard reads a partial index (migration 0012).
         Index("ix_obligation_status_due_at_incident", "status", "due_at", "incident_id"),
-        # The dashboard's counts: the pending obligations of the live incidents (covering).
+        # The dashboard's counts on SQLite: the pending obligations of the live incidents.
         Index("ix_obligation_incident_status", "incident_id", "status"),
     )
 

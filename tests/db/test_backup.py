@@ -147,6 +147,13 @@ def test_the_restored_database_serves_the_app(app, client, runner, data, tmp_pat
                 db.text("SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%filter_codes%'")
             ).scalar()
             assert triggers == 6
+            live = "tgname IN ('obligation_incident_live', 'incident_live_follow')"
+            assert (
+                db.session.execute(
+                    db.text(f"SELECT count(*) FROM pg_trigger WHERE {live}")
+                ).scalar()
+                == 2
+            )
         db.session.remove()
     with app.app_context():
         db.session.add(Incident(reference="INC-2031-0001", title="written after the restore"))

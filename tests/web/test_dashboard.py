@@ -70,18 +70,18 @@ def test_dashboard_filters_by_regime_jurisdiction_and_incident(client, as_role):
     )
 
 
-def test_closed_incidents_leave_the_dashboard(client, as_role):
+def test_closed_incidents_leave_the_dashboard_and_come_back_reopened(client, as_role):
     as_role("commander")
     reference = _create(client, "Closing", -timedelta(hours=1))
-    client.post(
-        f"/incidents/{reference}/edit",
-        data=edit_form(
-            client,
-            reference,
-            status="closed",
-            aware_at=_wall(-timedelta(hours=1)),
-            occurred_at=None,
-            detected_at=None,
-        ),
-    )
-    assert reference not in client.get("/").data.decode().split('id="deadlines"')[1]
+    _set_status(client, reference, "closed")
+    page = client.get("/").data.decode()
+    assert reference not in page.split('id="deadlines"')[1]
+    assert "No open deadlines" in page or "0 pending" not in page
+    _set_status(client, reference, "contained")
+    assert reference in client.get("/").data.decode().split('id="deadlines"')[1]
+
+
+def _set_status(client, reference: str, status: str) -> None:
+    fields = {"aware_at": _wall(-timedelta(hours=1)), "occurred_at": None, "detected_at": None}
+    data = edit_form(client, reference, status=status, **fields)
+    assert client.post(f"/incidents/{reference}/edit", data=data).status_code == 302
