@@ -17,7 +17,6 @@ from .models import (
     Incident,
     IncidentParty,
     Obligation,
-    TimelineEvent,
     User,
     utcnow,
 )
@@ -148,6 +147,7 @@ def _render_sections(reference: str) -> tuple[str, str]:
         incident=incident,
         missing=missing,
         obligation_groups=_by_regime(incident.obligations),
+        events=timeline.shown(incident.id),
     )
     history = render_template(
         "incidents/_history.html",
@@ -172,12 +172,12 @@ def _by_regime(rows: list[Obligation]) -> list[tuple[str, list[Obligation]]]:
     ]
 
 
-# What the incident page shows, loaded in one query per collection (never one per row).
+# What the incident page shows, loaded in one query per collection (never one per row); its
+# timeline is read as plain rows (timeline.shown).
 # Each collection in one query whatever its size; the small ones below a collection joined to
 # it rather than loaded in a query of their own (on PostgreSQL every query costs about 1 ms).
 PAGE_LOADS = (
     selectinload(Incident.obligations).joinedload(Obligation.filings),
-    selectinload(Incident.events).joinedload(TimelineEvent.actor),
     selectinload(Incident.jurisdictions),
     selectinload(Incident.parties)
     .joinedload(IncidentParty.counterparty)

@@ -31,7 +31,10 @@ LIVE_OF = """
 CREATE FUNCTION obligation_incident_live_of() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.incident_live := (SELECT status <> 'closed' FROM incident WHERE id = NEW.incident_id);
+    -- An unknown incident: true here, so the foreign key reports the error, not NOT NULL.
+    NEW.incident_live := coalesce(
+        (SELECT status <> 'closed' FROM incident WHERE id = NEW.incident_id), true
+    );
     RETURN NEW;
 END
 $$

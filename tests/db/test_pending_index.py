@@ -1,7 +1,9 @@
 """PostgreSQL's copy of each obligation's incident liveness (migration 0012): kept by triggers in
 step with the incident's status, whatever writes it, and read by the dashboard only there."""
 
+import pytest
 from sqlalchemy import insert, text, update
+from sqlalchemy.exc import IntegrityError
 
 from incident_tracker import pending_index
 from incident_tracker.extensions import db
@@ -40,6 +42,11 @@ def _incident(number: int, status: str, *rules: str) -> Incident:
     return incident
 
 
+def _row(incident_id: int) -> dict:
+    row = {"incident_id": incident_id, "rule_id": "bulk", "jurisdiction": "FR", "regime": "gdpr"}
+    return row | {"title": "t", "recipient": "r", "basis": "b", "anchor": "x", "status": "open"}
+
+
 def _stored() -> dict[int, bool]:
     column = pending_index.COLUMN
     return dict(db.session.execute(text(f"SELECT id, {column} FROM obligation")).all())
@@ -72,9 +79,7 @@ def test_liveness_follows_every_writer(app_ctx):
     closed.obligations.append(_obligation("gdpr.c"))  # in the same flush
     live.status = "contained"  # still live
     db.session.flush()
-    row = {"incident_id": closing.id, "rule_id": "bulk", "jurisdiction": "FR", "regime": "gdpr"}
-    row |= {"title": "t", "recipient": "r", "basis": "b", "anchor": "aware_at", "status": "open"}
-    db.session.execute(insert(Obligation), [row])  # a bulk writer, not the ORM
+    db.session.execute(insert(Obligation), [_row(closing.id)])  # a bulk writer, not the ORM
     db.session.execute(update(Incident).where(Incident.id == live.id).values(status="closed"))
     db.session.commit()
     stored = _stored()
@@ -92,3 +97,11 @@ def test_a_failed_write_leaves_the_liveness_as_it_was(app_ctx):
     assert list(_stored().values()) == [False]
     db.session.rollback()
     assert list(_stored().values()) == [True]
+
+
+def test_an_obligation_of_no_incident_is_refused_by_its_foreign_key(app_ctx):
+    if _not_kept():
+        return
+    with pytest.raises(IntegrityError, match="fk_obligation_incident_id_incident"):
+        db.session.execute(insert(Obligation), [_row(999_999)])
+    db.session.rollback()

@@ -202,6 +202,23 @@ def test_manual_timeline_note_is_recorded_at_the_given_time(app, client, as_role
     assert note.occurred_at == datetime(2026, 3, 26, 7, 5, tzinfo=UTC)
 
 
+def test_timeline_shows_entries_by_when_they_happened_with_who_recorded_them(client, as_role):
+    as_role("commander")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    for text in ("first of two at 08:05", "second of two at 08:05"):
+        data = {"occurred_at": "2026-03-26 08:05", "text": text}
+        assert client.post(f"/incidents/{reference}/notes", data=data).status_code == 302
+    page = client.get(f"/incidents/{reference}").get_data(as_text=True)
+    timeline = page.split('id="timeline-events"')[1].split("</ol>")[0]
+    entries = timeline.split('<li class="list-group-item">')[1:]
+    assert [entry.split("</div>")[0].rsplit(">", 1)[1] for entry in entries[:2]] == [
+        "first of two at 08:05",
+        "second of two at 08:05",
+    ]  # before the incident's recording (now), which is last; a tie in the order recorded
+    assert "recorded by commander@example.org" in entries[2]
+    assert all(" · note · commander@example.org</span>" in entry for entry in entries[:2])
+
+
 def test_timeline_note_with_bad_time_is_refused(app, client, as_role):
     as_role("commander")
     reference = reference_from(client.post("/incidents/new", data=incident_form()))
