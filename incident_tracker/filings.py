@@ -5,8 +5,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import timeline
+from .extensions import db
 from .localtime import display
-from .models import Filing, NotificationDecision, Obligation, Organization, User
+from .models import Filing, Incident, NotificationDecision, Obligation, Organization, User
 from .regeneration import regenerate
 
 
@@ -20,6 +21,20 @@ class Submission:
     delay_reasons: str = ""
     corrects_id: int | None = None
     document_id: int | None = None
+
+
+def locked_obligation(obligation_id: int) -> Obligation | None:
+    """The obligation to file or decide, locked (on PostgreSQL) after its incident's row.
+
+    Filing regenerates the incident's other obligations, and an edit of the incident, which
+    locks the incident first, rewrites them (closing it flags every one: migration 0012). Both
+    taking the incident first, they wait for each other instead of each holding a row the other
+    needs (a deadlock, which PostgreSQL ends by failing one of them)."""
+    incident_id = db.select(Obligation.incident_id).where(Obligation.id == obligation_id)
+    incident = db.select(Incident.id).where(Incident.id == incident_id.scalar_subquery())
+    db.session.execute(incident.with_for_update())
+    statement = db.select(Obligation).filter_by(id=obligation_id).with_for_update()
+    return db.session.execute(statement).scalar_one_or_none()
 
 
 def is_late(row: Obligation, submitted_at: datetime) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from . import profile
 from .extensions import db
 from .fields import choices
-from .filings import Submission, decide_not_required, is_late, record_filing
+from .filings import Submission, decide_not_required, is_late, locked_obligation, record_filing
 from .forms import DecisionForm, FilingForm
 from .localtime import display
 from .models import Obligation, utcnow
@@ -66,9 +66,8 @@ def decide(obligation_id: int):
 
 
 def _locked(obligation_id: int) -> Obligation:
-    """Load the obligation, locking it (on PostgreSQL) against concurrent filings."""
-    statement = db.select(Obligation).filter_by(id=obligation_id).with_for_update()
-    row = db.session.execute(statement).scalar_one_or_none()
+    """Load the obligation, locking it (on PostgreSQL) against concurrent filings and edits."""
+    row = locked_obligation(obligation_id)
     if row is None:
         abort(404)
     return row

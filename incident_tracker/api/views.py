@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 from .. import codes, profile, records, versions
 from ..extensions import csrf, db
 from ..facts_document import FactsError, evaluate
-from ..filings import Submission, decide_not_required, is_late, record_filing
+from ..filings import Submission, decide_not_required, is_late, locked_obligation, record_filing
 from ..incident_list import ListQuery
 from ..incident_list import statement as incident_statement
 from ..models import ApiToken, Document, Incident, Obligation, utcnow
@@ -260,8 +260,7 @@ def dump_obligation(row: Obligation) -> dict:
 
 
 def _obligation(obligation_id: int) -> Obligation:
-    statement = db.select(Obligation).filter_by(id=obligation_id).with_for_update()
-    row = db.session.execute(statement).scalar_one_or_none()
+    row = locked_obligation(obligation_id)
     if row is None:
         abort(404, message=f"no obligation {obligation_id}")
     return row

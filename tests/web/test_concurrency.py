@@ -1,7 +1,11 @@
 """Two people edit the same incident: the later, stale save is refused, explained and kept."""
 
+import threading
+
+from sqlalchemy import update
+
 from incident_tracker.extensions import db
-from incident_tracker.models import Organization
+from incident_tracker.models import Incident, Organization
 from tests.helpers import edit_form, get_incident, incident_form, reference_from, with_version
 
 
@@ -60,3 +64,47 @@ def test_a_stale_organization_form_is_refused_and_explained(app, client, as_role
     assert "Someone else saved the profile" in response.data.decode()
     with app.app_context():
         assert db.session.get(Organization, 1).name == "First"
+
+
+def test_a_filing_and_closing_its_incident_at_once_wait_for_each_other(app, client, as_role):
+    """Closing an incident rewrites its obligations' rows (migration 0012) while holding the
+    incident's; a filing locks the incident's row before the obligation's, so it waits for the
+    edit to end instead of holding the obligation the edit needs (a deadlock, which PostgreSQL
+    ends by failing one of them). SQLite has one write lock for the whole database."""
+    as_role("dpo")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            return
+        incident = get_incident(reference)
+        row = next(row for row in incident.obligations if row.status == "open")
+        incident_id, url = incident.id, f"/obligations/{row.id}/filings"
+        db.session.remove()
+        with db.engine.connect() as editor:  # an edit closing the incident, as incidents.edit
+            claim = update(Incident).where(Incident.id == incident_id)  # versions.claim
+            editor.execute(claim.values(version=Incident.version + 1))
+            filed = _post_in_thread(client, url, {"submitted_at": "2026-03-28 10:00"})
+            assert not filed.done.wait(1.0)  # the filing waits for the edit...
+            closing = update(Incident).where(Incident.id == incident_id).values(status="closed")
+            editor.execute(closing)  # ...which rewrites every obligation's row, the filed one too
+            editor.commit()
+        filed.join(10)
+        assert filed.status == 302
+        assert get_incident(reference).status == "closed"
+
+
+class _Post(threading.Thread):
+    def __init__(self, client, url: str, data: dict):
+        super().__init__(daemon=True)
+        self.client, self.url, self.data = client, url, data
+        self.done, self.status = threading.Event(), None
+
+    def run(self) -> None:
+        self.status = self.client.post(self.url, data=self.data).status_code
+        self.done.set()
+
+
+def _post_in_thread(client, url: str, data: dict) -> _Post:
+    post = _Post(client, url, data)
+    post.start()
+    return post
