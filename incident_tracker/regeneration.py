@@ -122,8 +122,12 @@ def _when(value, tz: ZoneInfo) -> str:
 
 
 def regenerate_all(organization: Organization, actor: User | None, because: str) -> int:
-    """Regenerate every incident that is not closed (after the organization profile changed)."""
-    incidents = db.session.execute(db.select(Incident).where(Incident.status != "closed")).scalars()
+    """Regenerate every incident that is not closed (after the organization profile changed).
+
+    Their rows are locked first, in one order, as an edit or a filing locks its incident before
+    it rewrites the obligations (filings.locked_obligation): one waits for the other."""
+    live = db.select(Incident).where(Incident.status != "closed").order_by(Incident.id)
+    incidents = db.session.execute(live.with_for_update()).scalars()
     count = 0
     for incident in incidents:
         regenerate(incident, organization, actor, because)

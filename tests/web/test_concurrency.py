@@ -2,7 +2,7 @@
 
 import threading
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from incident_tracker.extensions import db
 from incident_tracker.models import Incident, Organization
@@ -91,6 +91,43 @@ def test_a_filing_and_closing_its_incident_at_once_wait_for_each_other(app, clie
         filed.join(10)
         assert filed.status == 302
         assert get_incident(reference).status == "closed"
+
+
+def test_a_profile_change_waits_for_a_filing_in_progress(app, client, as_role):
+    """Regenerating every live incident after a profile change locks the incidents first, as a
+    filing holds its incident while it writes: the change waits for the filing, instead of
+    rewriting obligations the filing may need next."""
+    as_role("admin")
+    reference = reference_from(client.post("/incidents/new", data=incident_form()))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            return
+        incident_id = get_incident(reference).id
+        db.session.remove()
+        with db.engine.connect() as filing:  # a filing in progress: its incident's row locked
+            locked = select(Incident.id).where(Incident.id == incident_id).with_for_update()
+            filing.execute(locked)
+            renamed = {**PROFILE, "name": "Example SE"}  # moves no deadline, writes no timeline
+            changed = _post_in_thread(
+                client, "/organization/", with_version(client, "/organization/", renamed)
+            )
+            assert not changed.done.wait(1.0)  # the profile change waits for the filing
+            filing.commit()
+        changed.join(10)
+        assert changed.status == 302
+        assert db.session.get(Organization, 1).name == "Example SE"
+
+
+PROFILE = {  # the `org` fixture's profile, as its form sends it
+    "name": "Example GmbH",
+    "country": "DE",
+    "timezone": "Europe/Berlin",
+    "gdpr_role": "controller",
+    "eu_main_establishment": "DE",
+    "nis2": "essential",
+    "dora": "",
+    "hipaa": "",
+}
 
 
 class _Post(threading.Thread):
