@@ -57,6 +57,18 @@ def edit_form(client, reference: str, **overrides) -> dict:
     return with_version(client, f"/incidents/{reference}/edit", incident_form(**overrides))
 
 
+ORGANIZATION_FORM = {  # the `org` fixture's profile, as its form sends it
+    "name": "Example GmbH",
+    "country": "DE",
+    "timezone": "Europe/Berlin",
+    "gdpr_role": "controller",
+    "eu_main_establishment": "DE",
+    "nis2": "essential",
+    "dora": "",
+    "hipaa": "",
+}
+
+
 def with_version(client, url: str, data: dict) -> dict:
     """Add the hidden version and stamp of the form at url, as a browser would send them back."""
     page = client.get(url).data.decode()

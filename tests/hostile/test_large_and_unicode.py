@@ -22,7 +22,14 @@ from incident_tracker.models import (
     Organization,
     TimelineEvent,
 )
-from tests.helpers import PASSWORD, get_incident, incident_form, reference_from, with_version
+from tests.helpers import (
+    ORGANIZATION_FORM,
+    PASSWORD,
+    get_incident,
+    incident_form,
+    reference_from,
+    with_version,
+)
 from tests.hostile.hostile_support import (
     BODY_LIMIT,
     add_staff_template,
@@ -138,16 +145,7 @@ def _template_value(app, place, name):
         return getattr(template.current, name)
 
 
-PROFILE = {
-    "name": "Example GmbH",
-    "country": "DE",
-    "timezone": "Europe/Berlin",
-    "gdpr_role": "controller",
-    "eu_main_establishment": "DE",
-    "nis2": "essential",
-    "dora": "",
-    "hipaa": "",
-}
+PROFILE = ORGANIZATION_FORM
 FORMS = {
     "incident": Form("/incidents/new", incident_form(), _incident_value),
     "organization": Form("/organization/", PROFILE, _organization_value, versioned=True),

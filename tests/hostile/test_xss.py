@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from incident_tracker.extensions import db
 from incident_tracker.models import Document, Obligation
-from tests.helpers import get_incident, incident_form, reference_from
+from tests.helpers import ORGANIZATION_FORM, get_incident, incident_form, reference_from
 from tests.hostile.hostile_support import (
     add_staff_template,
     fetch,
@@ -48,16 +48,7 @@ INCIDENT_FIELDS = (
     "parties-0-notes",
 )
 ORGANIZATION_FIELDS = ("name", "dpo_name", "dpo_phone", "nis2_sector")
-PROFILE = {
-    "country": "DE",
-    "timezone": "Europe/Berlin",
-    "gdpr_role": "controller",
-    "eu_main_establishment": "DE",
-    "nis2": "essential",
-    "dora": "",
-    "hipaa": "",
-    "dpo_email": "dpo@example.de",
-}
+PROFILE = {**ORGANIZATION_FORM, "dpo_email": "dpo@example.de"}
 FILED = "gdpr.sa_notification:DE"
 DECIDED = "nis2.early_warning:DE"
 

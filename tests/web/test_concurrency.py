@@ -6,7 +6,14 @@ from sqlalchemy import select, update
 
 from incident_tracker.extensions import db
 from incident_tracker.models import Incident, Organization
-from tests.helpers import edit_form, get_incident, incident_form, reference_from, with_version
+from tests.helpers import (
+    ORGANIZATION_FORM,
+    edit_form,
+    get_incident,
+    incident_form,
+    reference_from,
+    with_version,
+)
 
 
 def test_a_stale_form_never_overwrites_a_newer_save(app, client, as_role):
@@ -46,16 +53,7 @@ def test_a_form_without_a_version_is_treated_as_stale(app, client, as_role):
 
 def test_a_stale_organization_form_is_refused_and_explained(app, client, as_role):
     as_role("admin")
-    profile = {
-        "name": "First",
-        "country": "DE",
-        "timezone": "Europe/Berlin",
-        "gdpr_role": "controller",
-        "eu_main_establishment": "DE",
-        "nis2": "essential",
-        "dora": "",
-        "hipaa": "",
-    }
+    profile = {**ORGANIZATION_FORM, "name": "First"}
     first = with_version(client, "/organization/", profile)
     second = with_version(client, "/organization/", {**profile, "name": "Second"})
     assert client.post("/organization/", data=first).status_code == 302
@@ -107,7 +105,10 @@ def test_a_profile_change_waits_for_a_filing_in_progress(app, client, as_role):
         with db.engine.connect() as filing:  # a filing in progress: its incident's row locked
             locked = select(Incident.id).where(Incident.id == incident_id).with_for_update()
             filing.execute(locked)
-            renamed = {**PROFILE, "name": "Example SE"}  # moves no deadline, writes no timeline
+            renamed = {
+                **ORGANIZATION_FORM,
+                "name": "Example SE",
+            }  # moves no deadline, writes no timeline
             changed = _post_in_thread(
                 client, "/organization/", with_version(client, "/organization/", renamed)
             )
@@ -116,18 +117,6 @@ def test_a_profile_change_waits_for_a_filing_in_progress(app, client, as_role):
         changed.join(10)
         assert changed.status == 302
         assert db.session.get(Organization, 1).name == "Example SE"
-
-
-PROFILE = {  # the `org` fixture's profile, as its form sends it
-    "name": "Example GmbH",
-    "country": "DE",
-    "timezone": "Europe/Berlin",
-    "gdpr_role": "controller",
-    "eu_main_establishment": "DE",
-    "nis2": "essential",
-    "dora": "",
-    "hipaa": "",
-}
 
 
 class _Post(threading.Thread):
