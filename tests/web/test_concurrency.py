@@ -1,4 +1,5 @@
-"""Two people edit the same incident: the later, stale save is refused, explained and kept."""
+"""Two people change the same things at once: a stale save is refused, explained and kept;
+writers of an incident's obligations queue on the incident's row."""
 
 import threading
 
@@ -105,10 +106,8 @@ def test_a_profile_change_waits_for_a_filing_in_progress(app, client, as_role):
         with db.engine.connect() as filing:  # a filing in progress: its incident's row locked
             locked = select(Incident.id).where(Incident.id == incident_id).with_for_update()
             filing.execute(locked)
-            renamed = {
-                **ORGANIZATION_FORM,
-                "name": "Example SE",
-            }  # moves no deadline, writes no timeline
+            # A new name moves no deadline and writes no timeline: only the lock makes it wait.
+            renamed = {**ORGANIZATION_FORM, "name": "Example SE"}
             changed = _post_in_thread(
                 client, "/organization/", with_version(client, "/organization/", renamed)
             )
