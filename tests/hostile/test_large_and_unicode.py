@@ -145,10 +145,9 @@ def _template_value(app, place, name):
         return getattr(template.current, name)
 
 
-PROFILE = ORGANIZATION_FORM
 FORMS = {
     "incident": Form("/incidents/new", incident_form(), _incident_value),
-    "organization": Form("/organization/", PROFILE, _organization_value, versioned=True),
+    "organization": Form("/organization/", ORGANIZATION_FORM, _organization_value, versioned=True),
     "note": Form(
         "/incidents/{reference}/notes",
         {"occurred_at": "2026-03-28 09:00", "text": "Called the vendor."},
@@ -394,7 +393,7 @@ def test_unicode_in_notes_filings_and_the_profile_round_trips(app, client, place
         HEBREW,
         MIXED.strip(),
     )
-    profile = with_version(client, "/organization/", {**PROFILE, "name": ARABIC.strip()})
+    profile = with_version(client, "/organization/", {**ORGANIZATION_FORM, "name": ARABIC.strip()})
     profile["dpo_name"] = COMBINING
     assert send(client, "/organization/", profile).status_code == 302
     assert _organization_value(app, None, "dpo_name") == COMBINING
