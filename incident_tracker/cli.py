@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, routes_command, shell_command, with_appcontext
 
-from . import audit, backup, demo, passwords
+from . import audit, backup, demo, passwords, reminders
 from .documents import catalogue
 from .extensions import db
 from .facts_document import deadlines
@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         sync_templates,
         audit_group,
         *backup.COMMANDS,
+        *reminders.COMMANDS,
     )
     for command in commands:
         app.cli.add_command(command)

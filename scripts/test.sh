@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: on SQLite and on a private PostgreSQL server side by side (the machine has two
+# The whole suite: first a venv built from nothing with Debian's python3, as `make run` builds it
+# (scripts/fresh-install.sh); then on SQLite and on a private PostgreSQL server side by side (the machine has two
 # cores; each stage has its own database and temporary folder, and the PostgreSQL stage's output
 # is printed when both are done), then the browser tests in Chromium, then the load and fault
 # tests (gunicorn, 4 workers, 20 clients) on SQLite and on PostgreSQL, each alone on the machine.
@@ -10,6 +11,8 @@ scratch=$(mktemp -d /tmp/incident-tracker-test.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 pytest=(.venv/bin/python -m pytest -p no:cacheprovider)
 
+echo "== 0/5 a fresh runtime venv, as make run builds it"
+scripts/fresh-install.sh
 echo "== 1/5 suite on SQLite, and 2/5 suite on PostgreSQL beside it"
 scripts/with-postgres.sh "${pytest[@]}" --basetemp "$scratch/postgresql" \
   -m "not e2e and not packaging and not live and not load and not pure" \
