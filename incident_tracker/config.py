@@ -50,7 +50,11 @@ def instance_path() -> str | None:
 
 
 def write_instance_config(folder: Path) -> None:
-    """Create instance/config.py with a random SECRET_KEY on the first run."""
+    """Create instance/config.py with a random SECRET_KEY on the first run.
+
+    Every gunicorn worker builds the app, so on a first start several may get here at once: the
+    file is written whole under a name of its own, then linked into place, which fails for all but
+    the first; the others keep the first one's key (a reader never sees half a file)."""
     path = folder / "config.py"
     if path.exists():
         return
@@ -59,9 +63,18 @@ def write_instance_config(folder: Path) -> None:
         "# Written on first run. Keep it secret; it is not in version control.\n"
         f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
     )
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(text)
+    draft = folder / f".config.py.{os.getpid()}.{secrets.token_hex(4)}"
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another worker was first: its key stands
+    finally:
+        draft.unlink(missing_ok=True)
 
 
 def database_uri(url: str | None, folder: Path) -> str:

@@ -1,7 +1,10 @@
 """The incident-tracker command: create-user, demo, and configuration on first run."""
 
+import multiprocessing
 import os
 import stat
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -140,6 +143,32 @@ def test_first_run_writes_a_private_random_secret_key(tmp_path, monkeypatch):
     assert len(first.secret_key) == 64 and first.secret_key != second.secret_key
     monkeypatch.setenv("INCIDENT_TRACKER_INSTANCE_PATH", str(tmp_path / "one"))
     assert create_app().secret_key == first.secret_key
+
+
+def _write_then_read(folder: str, start) -> str:
+    from incident_tracker.config import write_instance_config
+
+    start.wait()
+    write_instance_config(Path(folder))
+    return (Path(folder) / "config.py").read_text()
+
+
+def test_workers_starting_together_on_a_first_run_share_one_key(tmp_path):
+    """Every gunicorn worker builds the app: on a first start they race to write config.py. The
+    one that lost used to fail with FileExistsError (and gunicorn stops when a worker fails to
+    boot)."""
+    workers = 8
+    for attempt in range(3):
+        folder = tmp_path / f"instance-{attempt}"
+        with multiprocessing.Manager() as manager:
+            start = manager.Barrier(workers)
+            with ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork")
+            ) as pool:
+                texts = list(pool.map(_write_then_read, [str(folder)] * workers, [start] * workers))
+        assert len(set(texts)) == 1 and "SECRET_KEY = '" in texts[0]
+        assert sorted(p.name for p in folder.iterdir()) == ["config.py"]  # no draft left behind
+        assert stat.S_IMODE(os.stat(folder / "config.py").st_mode) == 0o600
 
 
 def test_environment_overrides_the_instance_file(tmp_path, monkeypatch):
