@@ -19,33 +19,38 @@ pytestmark = pytest.mark.packaging  # runs once, in the SQLite stage: it reads n
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SCRIPT = Path(sys.executable).parent / "incident-tracker"
-FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
-INLINE = re.compile(r"`([^`\n]+)`")
+FENCE = re.compile(r"^[ \t]*```[^\n]*\n(.*?)^[ \t]*```", re.DOTALL | re.MULTILINE)  # indented too
+INLINE = re.compile(r"`([^`]+)`")  # a code span may run over a line break
 WORD = re.compile(r"[a-z][a-z0-9-]*$")
 
 
 def code_of(text: str) -> list[str]:
     """The lines of code in a Markdown document: fenced blocks, then inline spans elsewhere."""
     blocks = [line for block in FENCE.findall(text) for line in block.splitlines()]
-    return blocks + INLINE.findall(FENCE.sub("", text))
+    return blocks + [" ".join(span.split()) for span in INLINE.findall(FENCE.sub("", text))]
 
 
 def documented(program: str) -> dict[str, str]:
     """Each invocation of `program` shown in the documents: its words up to the first that is not
-    a plain lower-case word (an argument, an option, a placeholder), with where it was seen."""
+    a plain lower-case word (an argument, an option, a placeholder), with where it was seen. The
+    program is a whole word of the line, by its name or a path ending in bin/ (`.venv/bin/...`);
+    `/var/lib/incident-tracker` is a folder, `-u incident-tracker` the system user."""
     found = {}
-    pattern = re.compile(rf"(?:^|[\s/(;&|])(?:\.venv/bin/)?{program}((?:\s+\S+)*)")
+    name = re.compile(rf"(?:\S*/bin/)?{re.escape(program)}")
     for document in DOCUMENTS:
         for line in code_of(document.read_text()):
-            for match in pattern.finditer(line):
-                words = []
-                for word in match.group(1).split():
-                    if "=" in word and program == "make":
+            words = re.split(r"\s+|(?<=[;&|(])|(?=[;&|)])", line)
+            for index, word in enumerate(words):
+                if not name.fullmatch(word) or (index and words[index - 1] in ("-u", "-g")):
+                    continue
+                command = []
+                for following in words[index + 1 :]:
+                    if "=" in following and program == "make":
                         continue  # make bench BENCH_ARGS=--quick
-                    if not WORD.match(word):
+                    if not WORD.match(following):
                         break
-                    words.append(word)
-                found.setdefault(" ".join(words), f"{document.name}: {line.strip()}")
+                    command.append(following)
+                found.setdefault(" ".join(command), f"{document.name}: {line.strip()}")
     return found
 
 
