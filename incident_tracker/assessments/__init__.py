@@ -1,0 +1,1 @@
+"""Assessments of an incident: the method registry, ENISA severity, NIS2 significance, DORA."""

@@ -1,0 +1,1 @@
+"""Obligations: filing and deciding them, the dashboard, the calendar feed and reminders."""

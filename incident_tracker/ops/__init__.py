@@ -1,0 +1,1 @@
+"""Running it: backup and restore, the demo data, gunicorn's settings."""
