@@ -16,9 +16,9 @@ scratch=$(mktemp -d /tmp/incident-tracker-test.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 pytest=(.venv/bin/python -m pytest -p no:cacheprovider)
 started=$SECONDS
-stage_started=$SECONDS
+stage_started=
 stage() {  # the time the previous stage took, then the next one's name
-  [ "$stage_started" = "$started" ] || echo "   (took $((SECONDS - stage_started)) s)"
+  [ -z "$stage_started" ] || echo "   (took $((SECONDS - stage_started)) s)"
   stage_started=$SECONDS
   echo "== $*"
 }
