@@ -34,9 +34,9 @@ from pathlib import Path
 
 import flask_migrate
 
-from incident_tracker import demo
 from incident_tracker.app import create_app
 from incident_tracker.extensions import db
+from incident_tracker.ops import demo
 from tests.load.harness import fresh_database
 
 from . import measure, pdf, seed, served

@@ -25,10 +25,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text, update
 
-from incident_tracker import audit, demo, filter_index
+from incident_tracker.audit import trail as audit
 from incident_tracker.core import engine
 from incident_tracker.core.facts import Facts
 from incident_tracker.extensions import db
+from incident_tracker.incidents.regeneration import organization_facts
 from incident_tracker.models import (
     AffectedJurisdiction,
     AuditEvent,
@@ -43,8 +44,9 @@ from incident_tracker.models import (
     ReferenceCounter,
     TimelineEvent,
     User,
+    filter_index,
 )
-from incident_tracker.regeneration import organization_facts
+from incident_tracker.ops import demo
 
 BATCH = 2_000
 LIVE_SHARE = 0.03  # open or contained; the rest of the register is closed history

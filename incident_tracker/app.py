@@ -5,30 +5,11 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
-    account,
-    api,
-    assessments,
-    audit,
-    audit_log,
-    auth,
-    calendar_feed,
-    cli,
-    counterparties,
-    customer_notices,
-    dashboard,
-    documents_views,
-    filters,
-    incidents,
-    letters,
-    obligations,
-    organization,
-    register_views,
-    releases,
-    security,
-    transactions,
-    vendor_notices,
-)
+from . import api, cli
+from .accounts import account, auth, organization
+from .assessments import views as assessments
+from .audit import trail as audit
+from .audit import views as audit_log
 from .config import (
     ENV_PREFIX,
     Defaults,
@@ -37,7 +18,15 @@ from .config import (
     resource_dir,
     write_instance_config,
 )
+from .documents import editing as letters
+from .documents import views as documents_views
 from .extensions import bootstrap, csrf, db, login_manager, migrate
+from .incidents import views as incidents
+from .obligations import calendar_feed, dashboard
+from .obligations import views as obligations
+from .register import views as register_views
+from .supply_chain import counterparties, customer_notices, releases, vendor_notices
+from .web import filters, security, transactions
 
 
 def create_app(test_config: dict | None = None) -> Flask:

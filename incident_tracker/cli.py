@@ -8,12 +8,15 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, routes_command, shell_command, with_appcontext
 
-from . import audit, backup, demo, passwords, reminders
+from .accounts import passwords
+from .audit import trail as audit
 from .documents import catalogue
 from .extensions import db
-from .facts_document import deadlines
+from .facts.document import deadlines
+from .incidents.regeneration import regenerate
 from .models import ROLES, Incident, Organization, User, utcnow
-from .regeneration import regenerate
+from .obligations import reminders
+from .ops import backup, demo
 
 
 def _create_app():
@@ -113,7 +116,7 @@ def run_command(host: str, port: int, workers: int) -> None:
         "-m",
         "gunicorn",
         "--config",
-        "python:incident_tracker.gunicorn_config",
+        "python:incident_tracker.ops.gunicorn_config",
         "--workers",
         str(workers),
         "--bind",

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import text
 
-from incident_tracker import page_cache
 from incident_tracker.app import create_app
 from incident_tracker.extensions import db
 from incident_tracker.models import Organization, User
+from incident_tracker.web import page_cache
 
 from .helpers import PASSWORD
 

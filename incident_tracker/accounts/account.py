@@ -3,9 +3,10 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from .extensions import db
-from .forms import PostForm, TokenForm
-from .models import ApiToken, CalendarFeed, utcnow
+from ..extensions import db
+from ..models import ApiToken, CalendarFeed, utcnow
+from ..web.forms import PostForm
+from .forms import TokenForm
 from .tokens import new_calendar_feed, new_secret, revoke_calendar_feed
 
 bp = Blueprint("account", __name__, url_prefix="/account")

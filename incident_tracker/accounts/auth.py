@@ -7,10 +7,12 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from . import passwords, profile, throttle
-from .extensions import db, login_manager
-from .forms import LoginForm, PasswordForm, PostForm
-from .models import User, utcnow
+from ..extensions import db, login_manager
+from ..models import User, utcnow
+from ..web import profile
+from ..web.forms import PostForm
+from . import passwords, throttle
+from .forms import LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

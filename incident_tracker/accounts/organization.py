@@ -3,12 +3,13 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from . import audit, profile, versions
-from .extensions import db
+from ..audit import trail as audit
+from ..extensions import db
+from ..incidents.regeneration import regenerate_all
+from ..models import Organization
+from ..web import profile, versions
+from ..web.roles import PROFILE_EDITORS, role_required
 from .forms import OrganizationForm
-from .models import Organization
-from .regeneration import regenerate_all
-from .roles import PROFILE_EDITORS, role_required
 
 bp = Blueprint("organization", __name__, url_prefix="/organization")
 

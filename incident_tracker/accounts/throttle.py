@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from .extensions import db
-from .models import LoginAttempt
+from ..extensions import db
+from ..models import LoginAttempt
 
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5

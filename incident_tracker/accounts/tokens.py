@@ -4,8 +4,8 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from .extensions import db
-from .models import CalendarFeed, User
+from ..extensions import db
+from ..models import CalendarFeed, User
 
 PREFIX = "itk_"
 

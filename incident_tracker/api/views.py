@@ -6,16 +6,24 @@ from flask import Response, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from .. import codes, profile, records, versions
+from ..accounts.tokens import digest
 from ..extensions import csrf, db
-from ..facts_document import FactsError, evaluate
-from ..filings import Submission, decide_not_required, is_late, locked_obligation, record_filing
-from ..incident_list import ListQuery
-from ..incident_list import statement as incident_statement
+from ..facts import codes
+from ..facts.document import FactsError, evaluate
+from ..facts.purl import validate_package_url
+from ..incidents import records
+from ..incidents.listing import ListQuery
+from ..incidents.listing import statement as incident_statement
 from ..models import ApiToken, Document, Incident, Obligation, utcnow
-from ..purl import validate_package_url
-from ..roles import DECIDERS, FILERS, INCIDENT_EDITORS
-from ..tokens import digest
+from ..obligations.filings import (
+    Submission,
+    decide_not_required,
+    is_late,
+    locked_obligation,
+    record_filing,
+)
+from ..web import profile, versions
+from ..web.roles import DECIDERS, FILERS, INCIDENT_EDITORS
 from . import schemas as s
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="The incident register as JSON.")

@@ -14,15 +14,15 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from . import assessing
-from .assessing import AssessmentError, Criterion, Outcome
-from .codes import EEA
-from .core.dora_classification import ClientImpact, DoraClassification, DoraFacts, classify
-from .core.severity import Judgement
-from .fields import InstantField, choices, ensure_unique
-from .forms import LONG_TEXT
-from .localtime import display
-from .models import Incident, Organization, utcnow
+from ..core.dora_classification import ClientImpact, DoraClassification, DoraFacts, classify
+from ..core.severity import Judgement
+from ..facts.codes import EEA
+from ..models import Incident, Organization, utcnow
+from ..web.fields import InstantField, choices, ensure_unique
+from ..web.forms import LONG_TEXT
+from ..web.localtime import display
+from . import methods as assessing
+from .methods import AssessmentError, Criterion, Outcome
 
 CHOICES = (("major", "major"), ("not_major", "not major"))
 YES_NO = choices([("", "Not assessed"), ("yes", "Yes"), ("no", "No")])

@@ -20,10 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from . import assessing
-from .assessing import AssessmentError, Criterion, Outcome
-from .core.facts import GdprRisk
-from .core.severity import (
+from ..core.facts import GdprRisk
+from ..core.severity import (
     METHOD,
     Availability,
     Confidentiality,
@@ -36,8 +34,10 @@ from .core.severity import (
     SeverityFacts,
     assess_severity,
 )
-from .fields import choices
-from .models import Incident, Organization
+from ..models import Incident, Organization
+from ..web.fields import choices
+from . import methods as assessing
+from .methods import AssessmentError, Criterion, Outcome
 
 RATIONALE_LENGTH = 4000
 BLANK_ROWS = 2

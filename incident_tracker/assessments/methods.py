@@ -15,9 +15,9 @@ from typing import Any, Protocol
 
 from flask_wtf import FlaskForm
 
-from . import records, timeline
-from .extensions import db
-from .models import Assessment, Incident, Organization, User
+from ..extensions import db
+from ..incidents import records, timeline
+from ..models import Assessment, Incident, Organization, User
 
 
 class AssessmentError(ValueError):

@@ -18,9 +18,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import Length
 from wtforms.widgets import TextInput
 
-from . import assessing, profile
-from .assessing import AssessmentError, Criterion, Outcome
-from .core.nis2_significance import (
+from ..core.nis2_significance import (
     IR,
     NIS2,
     DnsMisconfiguration,
@@ -31,9 +29,12 @@ from .core.nis2_significance import (
     ServiceImpact,
     assess_significance,
 )
-from .core.severity import Judgement, Reason
-from .fields import choices
-from .models import Incident, Organization
+from ..core.severity import Judgement, Reason
+from ..models import Incident, Organization
+from ..web import profile
+from ..web.fields import choices
+from . import methods as assessing
+from .methods import AssessmentError, Criterion, Outcome
 
 RATIONALE_LENGTH = 4000
 MAX_COUNT = 10**10

@@ -10,12 +10,16 @@ from flask_login import current_user, login_required
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
-from . import assessing, assessment_dora, assessment_enisa, assessment_nis2, profile
-from .assessing import AssessmentError, Decision
-from .extensions import db
-from .models import Incident
-from .references import incident_or_404
-from .roles import DECIDERS, role_required
+from ..extensions import db
+from ..incidents.references import incident_or_404
+from ..models import Incident
+from ..web import profile
+from ..web.roles import DECIDERS, role_required
+from . import dora as assessment_dora
+from . import enisa as assessment_enisa
+from . import methods as assessing
+from . import nis2 as assessment_nis2
+from .methods import AssessmentError, Decision
 
 bp = Blueprint("assessments", __name__, url_prefix="/incidents")
 

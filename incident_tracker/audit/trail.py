@@ -18,8 +18,8 @@ from flask_login import current_user
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..models import (
     GENESIS,
     AuditEvent,
     AuditHead,

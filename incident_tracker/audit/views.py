@@ -2,10 +2,10 @@
 
 from flask import Blueprint, render_template, request
 
-from . import audit
-from .extensions import db
-from .models import AuditEvent
-from .roles import PROFILE_EDITORS, role_required
+from ..extensions import db
+from ..models import AuditEvent
+from ..web.roles import PROFILE_EDITORS, role_required
+from . import trail as audit
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
 

@@ -7,8 +7,9 @@ editor checks templates against SAMPLE, and the app's variables page lists both.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .. import assessing, codes
+from ..assessments import methods as assessing
 from ..core.contracts import ClausePeriod, Trigger, describe_clock
+from ..facts import codes
 from ..models import (
     ASSESSMENT_KINDS,
     Counterparty,

@@ -5,16 +5,16 @@ import difflib
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .documents.context import variables
-from .documents.pdf import RefusedResource
-from .documents.render import render_document
-from .documents.sample import SAMPLE
-from .documents.sandbox import TemplateProblem, problems
-from .extensions import db
+from ..extensions import db
+from ..models import LetterTemplate, TemplateRevision
+from ..web.pdf_response import pdf_response
+from ..web.roles import TEMPLATE_EDITORS, may, role_required
+from .context import variables
 from .forms import CopyForm, TemplateForm
-from .models import LetterTemplate, TemplateRevision
-from .pdf_response import pdf_response
-from .roles import TEMPLATE_EDITORS, may, role_required
+from .pdf import RefusedResource
+from .render import render_document
+from .sample import SAMPLE
+from .sandbox import TemplateProblem, problems
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 

@@ -3,17 +3,18 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from . import profile, timeline
-from .documents.context import letter_context
-from .documents.pdf import RefusedResource
-from .documents.render import Rendered, render_document
-from .documents.sandbox import TemplateProblem
-from .extensions import db
-from .fields import choices
+from ..extensions import db
+from ..incidents import timeline
+from ..models import Document, LetterTemplate, Obligation, utcnow
+from ..web import profile
+from ..web.fields import choices
+from ..web.pdf_response import pdf_response
+from ..web.roles import FILERS, role_required
+from .context import letter_context
 from .forms import DocumentForm
-from .models import Document, LetterTemplate, Obligation, utcnow
-from .pdf_response import pdf_response
-from .roles import FILERS, role_required
+from .pdf import RefusedResource
+from .render import Rendered, render_document
+from .sandbox import TemplateProblem
 
 bp = Blueprint("documents", __name__)
 

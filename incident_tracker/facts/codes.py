@@ -4,7 +4,7 @@ from functools import cache
 
 import pycountry
 
-from .core.facts import EEA  # noqa: F401  (re-exported for the forms)
+from ..core.facts import EEA  # noqa: F401  (re-exported for the forms)
 
 _HINTS = {"UK": "GB", "EL": "GR"}
 

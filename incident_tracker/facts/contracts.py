@@ -9,8 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from typing import Any
 
-from . import codes
-from .core.contracts import (
+from ..core.contracts import (
     OPTIONAL_TEXTS,
     Clause,
     ClausePeriod,
@@ -25,7 +24,8 @@ from .core.contracts import (
     check_slug,
     check_text,
 )
-from .facts_values import fail, json_object, only_known, parse_code, shown
+from . import codes
+from .values import fail, json_object, only_known, parse_code, shown
 
 CONTRACT_FIELDS = tuple(item.name for item in fields(Contract))
 CLAUSE_FIELDS = tuple(item.name for item in fields(Clause))

@@ -17,15 +17,15 @@ from zoneinfo import available_timezones
 
 import click
 
+from ..core.contracts import Clause, Contract, Direction
+from ..core.engine import MissingFact, Obligation, compute
+from ..core.facts import EEA, ENUMS, FLAGS, INSTANTS, MACHINE_ZONES, Facts, Organization
+from ..core.regimes import OBLIGATION_IDS
+from ..core.regimes.contracts import PREFIX as CONTRACT_PREFIX
+from ..core.regimes.us_states import STATES
 from . import codes
-from .core.contracts import Clause, Contract, Direction
-from .core.engine import MissingFact, Obligation, compute
-from .core.facts import EEA, ENUMS, FLAGS, INSTANTS, MACHINE_ZONES, Facts, Organization
-from .core.regimes import OBLIGATION_IDS
-from .core.regimes.contracts import PREFIX as CONTRACT_PREFIX
-from .core.regimes.us_states import STATES
-from .facts_contracts import parse_contracts
-from .facts_values import FactsError, fail, json_object, only_known, parse_code, shown
+from .contracts import parse_contracts
+from .values import FactsError, fail, json_object, only_known, parse_code, shown
 
 ORGANIZATION_FIELDS = tuple(item.name for item in fields(Organization))
 TOP_LEVEL_FIELDS = tuple(item.name for item in fields(Facts))

@@ -6,10 +6,16 @@ from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func
 
-from . import filter_index, search_index
-from .extensions import db
-from .models import INCIDENT_STATUSES, AffectedJurisdiction, DataCategory, Incident
-from .models.incidents import incident_data_category
+from ..extensions import db
+from ..models import (
+    INCIDENT_STATUSES,
+    AffectedJurisdiction,
+    DataCategory,
+    Incident,
+    filter_index,
+    search_index,
+)
+from ..models.incidents import incident_data_category
 
 SORTS = {
     "reference": Incident.reference,

@@ -7,9 +7,8 @@ regenerates the obligations and leaves the commit to the caller.
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from . import supply_chain, timeline
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..models import (
     AffectedJurisdiction,
     Counterparty,
     DataCategory,
@@ -19,6 +18,7 @@ from .models import (
     User,
     utcnow,
 )
+from . import contracts, timeline
 from .references import next_reference
 from .regeneration import regenerate
 
@@ -107,7 +107,7 @@ def _parties(rows: list[dict]) -> list[IncidentParty]:
     """The party rows, each linked to the counterparty its row names by id, or else to the
     registered counterparty of the same name, if any (whose contracts then add their clauses'
     clocks to the incident)."""
-    known = supply_chain.registered([row["name"] for row in rows])
+    known = contracts.registered([row["name"] for row in rows])
     parties = []
     for row in rows:
         party = IncidentParty(**row)

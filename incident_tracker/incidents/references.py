@@ -4,8 +4,8 @@ from flask import abort
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .extensions import db
-from .models import Incident, ReferenceCounter
+from ..extensions import db
+from ..models import Incident, ReferenceCounter
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 

@@ -10,14 +10,14 @@ applicable" with the reason. The UI, the API and the CLI all call this function.
 from dataclasses import fields
 from zoneinfo import ZoneInfo
 
+from ..core import engine
+from ..core.facts import INSTANTS, Facts
+from ..core.facts import Organization as OrganizationFacts
+from ..extensions import db
+from ..models import Incident, Obligation, Organization, User
+from ..web.localtime import display
 from . import timeline
-from .core import engine
-from .core.facts import INSTANTS, Facts
-from .core.facts import Organization as OrganizationFacts
-from .extensions import db
-from .localtime import display
-from .models import Incident, Obligation, Organization, User
-from .supply_chain import contracts_for
+from .contracts import contracts_for
 
 COPIED = (
     "regime",

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .extensions import db
-from .localtime import display
-from .models import Incident, TimelineEvent, User, utcnow
+from ..extensions import db
+from ..models import Incident, TimelineEvent, User, utcnow
+from ..web.localtime import display
 
 EXCERPT = 80
 PHRASES = {

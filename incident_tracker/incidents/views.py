@@ -4,26 +4,20 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import audit, page_cache, profile, records, timeline, versions
-from .core import engine
-from .core.regimes import REGIME_NAMES
-from .extensions import db
-from .fields import choices
+from ..audit import trail as audit
+from ..core import engine
+from ..core.regimes import REGIME_NAMES
+from ..extensions import db
+from ..models import Contract, Counterparty, Incident, IncidentParty, Obligation, User, utcnow
+from ..web import page_cache, profile, versions
+from ..web.fields import choices
+from ..web.roles import INCIDENT_EDITORS, role_required
+from . import records, timeline
 from .forms import IncidentForm, NoteForm, tri_state_data
-from .incident_list import COUNT_CAP, ListQuery, search
-from .models import (
-    Contract,
-    Counterparty,
-    Incident,
-    IncidentParty,
-    Obligation,
-    User,
-    utcnow,
-)
+from .listing import COUNT_CAP, ListQuery, search
 from .records import SCALAR_FIELDS
 from .references import incident_or_404
 from .regeneration import facts_for
-from .roles import INCIDENT_EDITORS, role_required
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 

@@ -12,7 +12,7 @@ search indexes; SQLite has no such index and keeps the join.
 from sqlalchemy import ColumnElement, Text, literal_column
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from .extensions import db
+from ..extensions import db
 
 COLUMN = "filter_codes"
 INDEX = "ix_incident_filter_codes"

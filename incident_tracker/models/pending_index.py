@@ -10,7 +10,7 @@ outside the ORM models, like the filter codes; SQLite plans the join well and ke
 
 from sqlalchemy import Boolean, ColumnElement, literal_column
 
-from .extensions import db
+from ..extensions import db
 
 COLUMN = "incident_live"
 INDEX = "ix_obligation_live_pending"

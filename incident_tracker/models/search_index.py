@@ -12,9 +12,8 @@ Terms shorter than three characters (no trigram) fall back to scanning, like bef
 
 from sqlalchemy import ColumnElement, Select, column, or_, select, table, text
 
-from . import filter_index, pending_index
-from .extensions import db
-from .models import Incident
+from ..extensions import db
+from . import Incident, filter_index, pending_index
 
 SEARCH_TABLE = "incident_search"  # SQLite's FTS5 table and its shadow tables share this prefix
 TRIGRAM = 3

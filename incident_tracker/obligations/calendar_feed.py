@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, url_for
 from icalendar import Alarm, Calendar, Event, vDuration
 
-from . import profile, tokens
-from .extensions import db
-from .localtime import display, zone
-from .models import CalendarFeed, Incident, Obligation, User, utcnow
+from ..accounts import tokens
+from ..extensions import db
+from ..models import CalendarFeed, Incident, Obligation, User, utcnow
+from ..web import profile
+from ..web.localtime import display, zone
 
 bp = Blueprint("calendar_feed", __name__)
 

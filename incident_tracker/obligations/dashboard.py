@@ -14,12 +14,12 @@ from flask_login import login_required
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func
 
-from . import page_cache, pending_index
-from .core.regimes import REGIME_NAMES
-from .extensions import db
-from .models import Incident, Obligation, utcnow
-from .models.common import INCIDENT_STATUSES
-from .profile import timezone_name
+from ..core.regimes import REGIME_NAMES
+from ..extensions import db
+from ..models import Incident, Obligation, pending_index, utcnow
+from ..models.common import INCIDENT_STATUSES
+from ..web import page_cache
+from ..web.profile import timezone_name
 
 bp = Blueprint("dashboard", __name__)
 

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from . import timeline
-from .extensions import db
-from .localtime import display
-from .models import Filing, Incident, NotificationDecision, Obligation, Organization, User
-from .regeneration import regenerate
+from ..extensions import db
+from ..incidents import timeline
+from ..incidents.regeneration import regenerate
+from ..models import Filing, Incident, NotificationDecision, Obligation, Organization, User
+from ..web.localtime import display
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .countdown import duration_words
-from .extensions import db
-from .localtime import display, zone
-from .models import Incident, Obligation, Organization, ReminderSent, User, utcnow
+from ..extensions import db
+from ..models import Incident, Obligation, Organization, ReminderSent, User, utcnow
+from ..web.countdown import duration_words
+from ..web.localtime import display, zone
 
 OVERDUE = "overdue"
 UNITS = {"m": "minutes", "h": "hours", "d": "days"}

@@ -6,14 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from . import profile
-from .extensions import db
-from .fields import choices
+from ..extensions import db
+from ..models import Obligation, utcnow
+from ..web import profile
+from ..web.fields import choices
+from ..web.localtime import display
+from ..web.roles import DECIDERS, FILERS, role_required
 from .filings import Submission, decide_not_required, is_late, locked_obligation, record_filing
 from .forms import DecisionForm, FilingForm
-from .localtime import display
-from .models import Obligation, utcnow
-from .roles import DECIDERS, FILERS, role_required
 
 bp = Blueprint("obligations", __name__, url_prefix="/obligations")
 

@@ -24,8 +24,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import URL
 
-from .extensions import db
-from .models import Incident
+from ..extensions import db
+from ..models import Incident
 
 # Rows the migrations write, present in an "empty" database: the vocabulary, the audit chain's head.
 SEEDED_TABLES = {"data_category", "audit_head"}

@@ -13,13 +13,15 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from . import cascade, demo_supply_chain, timeline
-from .documents import catalogue
-from .extensions import db
-from .filings import Submission, record_filing
-from .models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, Organization, User
-from .references import next_reference
-from .regeneration import regenerate
+from ..documents import catalogue
+from ..extensions import db
+from ..incidents import timeline
+from ..incidents.references import next_reference
+from ..incidents.regeneration import regenerate
+from ..models import AffectedJurisdiction, DataCategory, Incident, IncidentParty, Organization, User
+from ..obligations.filings import Submission, record_filing
+from ..supply_chain import cascade
+from . import demo_supply_chain
 
 DOMAIN = "mercor-demo.example"
 ROLE_USERS = ("dpo", "admin", "commander", "legal", "viewer")

@@ -6,8 +6,8 @@ itself runs LiteLLM, and runs LiteLLM in its own systems. Marking pkg:pypi/litel
 @1.82.8 compromised (Supply chain > Releases) reaches all of them.
 """
 
-from .extensions import db
-from .models import ComponentUse, Contract, Counterparty, NoticeClause, System
+from ..extensions import db
+from ..models import ComponentUse, Contract, Counterparty, NoticeClause, System
 
 LITELLM = "pkg:pypi/litellm"
 NORTHWIND = "Northwind AI (fictional AI lab)"

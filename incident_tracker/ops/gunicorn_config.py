@@ -1,6 +1,6 @@
 """gunicorn settings for `incident-tracker run` (and the load tests and benchmarks).
 
-gunicorn -c python:incident_tracker.gunicorn_config 'incident_tracker.app:create_app()'
+gunicorn -c python:incident_tracker.ops.gunicorn_config 'incident_tracker.app:create_app()'
 """
 
 import gc
@@ -27,9 +27,9 @@ def warm_up() -> None:
     """Run the engine over sample facts, so that its calendars and caches are loaded."""
     from datetime import UTC, datetime
 
-    from .core import engine
-    from .core.facts import Facts
-    from .core.facts import Organization as OrganizationFacts
+    from ..core import engine
+    from ..core.facts import Facts
+    from ..core.facts import Organization as OrganizationFacts
 
     aware = datetime(2026, 3, 27, 9, 15, tzinfo=UTC)
     for country, zone in (("IE", "Europe/Dublin"), ("US", "America/New_York")):

@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from .core.regimes import REGIME_NAMES
-from .documents.pdf import html_to_pdf
-from .documents.render import _layouts
-from .localtime import display
-from .models import ASSESSMENT_KINDS, Organization
-from .register import RegisterQuery, iso, organization_entry, organization_zone
+from ..core.regimes import REGIME_NAMES
+from ..documents.pdf import html_to_pdf
+from ..documents.render import _layouts
+from ..models import ASSESSMENT_KINDS, Organization
+from ..web.localtime import display
+from .selection import RegisterQuery, iso, organization_entry, organization_zone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

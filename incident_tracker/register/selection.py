@@ -28,10 +28,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
-from . import codes
-from .core.regimes import REGIME_NAMES, REGIMES
-from .extensions import db
-from .models import (
+from ..core.regimes import REGIME_NAMES, REGIMES
+from ..extensions import db
+from ..facts import codes
+from ..incidents.regeneration import facts_for
+from ..models import (
     INCIDENT_STATUSES,
     AffectedJurisdiction,
     Assessment,
@@ -43,7 +44,6 @@ from .models import (
     Organization,
     User,
 )
-from .regeneration import facts_for
 
 REGION_CODES = ("EU",)  # region-wide obligations (the GDPR data-subject notice)
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -2,13 +2,13 @@
 
 from flask import Blueprint, Response, render_template, request
 
-from . import profile
-from .core.regimes import REGIME_NAMES
-from .models import INCIDENT_STATUSES, utcnow
-from .pdf_response import pdf_response
-from .register import FilterError, RegisterQuery, entries
-from .register_export import readable, render_register_pdf, to_csv, to_json
-from .roles import role_required
+from ..core.regimes import REGIME_NAMES
+from ..models import INCIDENT_STATUSES, utcnow
+from ..web import profile
+from ..web.pdf_response import pdf_response
+from ..web.roles import role_required
+from .export import readable, render_register_pdf, to_csv, to_json
+from .selection import FilterError, RegisterQuery, entries
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 

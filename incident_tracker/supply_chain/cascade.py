@@ -8,13 +8,11 @@ The views own the transaction and the clock: functions here take ``now`` and nev
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from . import timeline
-from .documents.context import customer_context, letter_context
-from .documents.render import Rendered, render_document
-from .extensions import db
-from .filings import Submission, is_late, record_filing
-from .localtime import display, zone
-from .models import (
+from ..documents.context import customer_context, letter_context
+from ..documents.render import Rendered, render_document
+from ..extensions import db
+from ..incidents import timeline
+from ..models import (
     Counterparty,
     CustomerNotice,
     Document,
@@ -27,7 +25,9 @@ from .models import (
     Organization,
     User,
 )
-from .supply_chain import customer_clock
+from ..obligations.filings import Submission, is_late, record_filing
+from ..web.localtime import display, zone
+from .exposure import customer_clock
 
 TEMPLATE_KEY = "gdpr_art33_2_controller"
 CONTROLLER_NOTICES = ("gdpr.controller_notice", "uk_gdpr.controller_notice")

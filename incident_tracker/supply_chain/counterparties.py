@@ -10,20 +10,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import func
 
-from . import profile, timeline
-from .core.contracts import PRESETS
-from .counterparty_forms import (
-    HOLDERS,
-    ClauseForm,
-    ComponentForm,
-    ContractForm,
-    CounterpartyForm,
-    SystemForm,
-    contract_stem,
-)
-from .extensions import db
-from .forms import PostForm
-from .models import (
+from ..core.contracts import PRESETS
+from ..extensions import db
+from ..incidents import timeline
+from ..incidents.regeneration import regenerate
+from ..models import (
     COUNTERPARTY_KINDS,
     ComponentUse,
     Contract,
@@ -33,8 +24,18 @@ from .models import (
     NoticeClause,
     System,
 )
-from .regeneration import regenerate
-from .roles import REGISTER_EDITORS, may, role_required
+from ..web import profile
+from ..web.forms import PostForm
+from ..web.roles import REGISTER_EDITORS, may, role_required
+from .counterparty_forms import (
+    HOLDERS,
+    ClauseForm,
+    ComponentForm,
+    ContractForm,
+    CounterpartyForm,
+    SystemForm,
+    contract_stem,
+)
 
 bp = Blueprint("counterparties", __name__, url_prefix="/counterparties")
 

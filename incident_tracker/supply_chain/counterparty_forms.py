@@ -16,13 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from . import codes, supply_chain
-from .core import contracts as core
-from .extensions import db
-from .fields import JurisdictionField, choices, enum_choices
-from .forms import CheckboxListField
-from .localtime import zone
-from .models import (
+from ..core import contracts as core
+from ..extensions import db
+from ..facts import codes
+from ..facts.purl import validate_package_url
+from ..models import (
     COUNTERPARTY_KINDS,
     ComponentUse,
     Contract,
@@ -31,8 +29,10 @@ from .models import (
     System,
     served_customer,
 )
-from .models.supply_chain import SCOPES, TRIGGERS, UNITS
-from .purl import validate_package_url
+from ..models.supply_chain import SCOPES, TRIGGERS, UNITS
+from ..web.fields import CheckboxListField, JurisdictionField, choices, enum_choices
+from ..web.localtime import zone
+from . import exposure as supply_chain
 
 HOLDERS = ("vendor", "processor")  # the kinds that hold customers' data and use components
 CUSTOM = ""  # the preset choice that leaves the clock to the fields below it

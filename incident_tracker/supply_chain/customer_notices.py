@@ -8,17 +8,19 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
-from . import cascade, profile
-from .documents.pdf import RefusedResource
-from .documents.sandbox import TemplateProblem
-from .extensions import db
-from .fields import InstantField, choices
-from .filings import Submission
-from .forms import LONG_TEXT, DocumentForm
-from .models import MAX_PEOPLE, CustomerNotice, Incident, LetterTemplate, utcnow
-from .pdf_response import pdf_response
-from .references import incident_or_404
-from .roles import NOTIFIERS, may, role_required
+from ..documents.forms import DocumentForm
+from ..documents.pdf import RefusedResource
+from ..documents.sandbox import TemplateProblem
+from ..extensions import db
+from ..incidents.references import incident_or_404
+from ..models import MAX_PEOPLE, CustomerNotice, Incident, LetterTemplate, utcnow
+from ..obligations.filings import Submission
+from ..web import profile
+from ..web.fields import InstantField, choices
+from ..web.forms import LONG_TEXT
+from ..web.pdf_response import pdf_response
+from ..web.roles import NOTIFIERS, may, role_required
+from . import cascade
 
 bp = Blueprint("customer_notices", __name__, url_prefix="/incidents")
 NOTICE = "/<reference>/customer-notices/<int:notice_id>"

@@ -1,8 +1,7 @@
 """The supply chain as the engine and the register see it.
 
-- Contracts in the register become the core's contract values for the incidents whose parties
-  they bind (`contracts_for`), so contractual clocks flow through the same engine as statutory
-  ones.
+- (The contracts that bind an incident's parties become the core's values in
+  incidents/contracts.py, which regeneration reads.)
 - A compromised release (a package URL with a version) is matched against what our systems and
   vendors use (PEP 440 version ranges for every package type; an exact version otherwise), and
   the exposure reaches every customer whose data those systems and vendors hold.
@@ -16,64 +15,12 @@ from datetime import datetime
 from packageurl import PackageURL
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
-from sqlalchemy import func
 
-from .core import contracts as core
-from .core import engine
-from .core.facts import Facts
-from .core.facts import Organization as OrganizationFacts
-from .extensions import db
-from .models import ComponentUse, Contract, Counterparty, Incident, System
-
-
-def engine_contract(contract: Contract) -> core.Contract:
-    """A contract row as the engine's value (clause ids are the clauses' slugs)."""
-    return core.Contract(
-        id=f"contract-{contract.id}",
-        party=contract.counterparty.name,
-        title=contract.title,
-        governing_law=contract.governing_law,
-        clauses=tuple(_clause(clause) for clause in contract.clauses),
-    )
-
-
-def _clause(row) -> core.Clause:
-    return core.Clause(
-        id=row.slug,
-        reference=row.reference,
-        trigger=row.trigger,
-        period=core.ClausePeriod(row.unit, row.amount),
-        direction=row.direction,
-        applies_to=row.applies_to,
-        content=row.content or None,
-        channel=row.channel or None,
-        recipient_contact=row.recipient_contact or None,
-        language=row.language or None,
-    )
-
-
-def contracts_for(incident: Incident) -> tuple[core.Contract, ...]:
-    """The active contracts of every registered counterparty involved in the incident."""
-    found: dict[int, core.Contract] = {}
-    for party in incident.parties:
-        for contract in party.counterparty.contracts if party.counterparty else ():
-            if contract.active and contract.id not in found:
-                found[contract.id] = engine_contract(contract)
-    return tuple(found[key] for key in sorted(found))
-
-
-def registered(names: list[str]) -> dict[str, Counterparty]:
-    """Registered counterparties by lower-cased name, for the names given (one query)."""
-    wanted = {name.strip().lower() for name in names if name}
-    if not wanted:
-        return {}
-    rows = db.session.execute(
-        db.select(Counterparty).where(func.lower(Counterparty.name).in_(wanted))
-    ).scalars()
-    return {row.name.lower(): row for row in rows}
-
-
-# --- compromised releases --------------------------------------------------------------------
+from ..core import engine
+from ..core.facts import Facts
+from ..core.facts import Organization as OrganizationFacts
+from ..extensions import db
+from ..models import ComponentUse, Contract, Counterparty, System
 
 
 def release_parts(package_url: str) -> tuple[str, str]:

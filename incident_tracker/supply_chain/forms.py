@@ -9,12 +9,12 @@ from werkzeug.datastructures import FileStorage
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from .extensions import db
-from .fields import InstantField, choices, required_instant
-from .forms import LONG_TEXT, CheckboxListField
-from .models import CompromisedRelease, Counterparty, Incident, utcnow
-from .purl import validate_package_url
-from .supply_chain import release_parts
+from ..extensions import db
+from ..facts.purl import validate_package_url
+from ..models import CompromisedRelease, Counterparty, Incident, utcnow
+from ..web.fields import CheckboxListField, InstantField, choices, required_instant
+from ..web.forms import LONG_TEXT
+from .exposure import release_parts
 
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_RELEASES = 200

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from packageurl import PackageURL
 
-from . import records, timeline
-from .extensions import db
-from .localtime import display
-from .models import (
+from ..extensions import db
+from ..facts.purl import validate_package_url
+from ..incidents import records, timeline
+from ..models import (
     ComponentUse,
     CompromisedRelease,
     Counterparty,
@@ -28,8 +28,8 @@ from .models import (
     User,
     VendorNotice,
 )
-from .purl import validate_package_url
-from .supply_chain import exposure
+from ..web.localtime import display
+from .exposure import exposure
 
 OURS = "our systems"
 TITLE_LENGTH = 200

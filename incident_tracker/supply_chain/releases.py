@@ -5,12 +5,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from . import profile, supply_chain, supply_chain_incidents
-from .extensions import db
-from .fields import choices
-from .models import CompromisedRelease, Incident, utcnow
-from .roles import SUPPLY_CHAIN_RESPONDERS, may, role_required
-from .supply_chain_forms import OpenIncidentsForm, ReleaseForm
+from ..extensions import db
+from ..incidents import contracts
+from ..models import CompromisedRelease, Incident, utcnow
+from ..web import profile
+from ..web.fields import choices
+from ..web.roles import SUPPLY_CHAIN_RESPONDERS, may, role_required
+from . import exposure as supply_chain
+from . import opening as supply_chain_incidents
+from .forms import OpenIncidentsForm, ReleaseForm
 
 bp = Blueprint("releases", __name__, url_prefix="/releases")
 
@@ -111,7 +114,7 @@ def _opened_message(created: list[str], linked: list[str]) -> str:
 
 def _exposure_page(releases: list[CompromisedRelease], form: OpenIncidentsForm):
     found = [supply_chain.exposure(release.package_url) for release in releases]
-    contracts = {c.id: supply_chain.engine_contract(c) for item in found for c in item.contracts}
+    contracts = {c.id: contracts.engine_contract(c) for item in found for c in item.contracts}
     return render_template(
         "releases/exposure.html",
         pairs=list(zip(releases, found, strict=True)),

@@ -8,11 +8,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import func
 from sqlalchemy.orm import defer
 
-from . import profile, supply_chain_incidents
-from .extensions import db
-from .models import Counterparty, VendorNotice, utcnow
-from .roles import SUPPLY_CHAIN_RESPONDERS, may, role_required
-from .supply_chain_forms import LETTER_LIMIT, MB, VendorNoticeForm, vendor_choices
+from ..extensions import db
+from ..models import Counterparty, VendorNotice, utcnow
+from ..web import profile
+from ..web.roles import SUPPLY_CHAIN_RESPONDERS, may, role_required
+from . import opening as supply_chain_incidents
+from .forms import LETTER_LIMIT, MB, VendorNoticeForm, vendor_choices
 
 bp = Blueprint("vendor_notices", __name__, url_prefix="/vendor-notices")
 

@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from wtforms import SelectField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from . import codes
+from ..facts import codes
 from .localtime import parse_instant, to_wall_time_text, zone
 
 
@@ -102,3 +103,10 @@ def ensure_unique(values: list[str], what: str) -> None:
         if value in seen:
             raise ValidationError(f"{what} {value} appears twice")
         seen.add(value)
+
+
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -6,10 +6,10 @@ from urllib.parse import quote
 from flask import Flask, g, url_for
 from markupsafe import Markup, escape
 
-from . import codes
+from ..facts import codes
+from ..models import utcnow
 from .countdown import countdown, duration_words, urgency
 from .localtime import display
-from .models import utcnow
 from .profile import current, local_zone, timezone_name
 from .roles import INCIDENT_EDITORS, may
 

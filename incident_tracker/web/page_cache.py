@@ -18,8 +18,8 @@ from markupsafe import Markup
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from .extensions import db
-from .models import AuditHead
+from ..extensions import db
+from ..models import AuditHead
 
 _entries: "OrderedDict[Hashable, tuple[Markup, ...]]" = OrderedDict()
 _lock = Lock()

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 from flask import g
 from sqlalchemy import bindparam, select
 
-from .extensions import db
+from ..extensions import db
+from ..models import AuditHead, Organization, User
 from .localtime import zone
-from .models import AuditHead, Organization, User
 from .page_cache import HEAD_COLUMNS, keep_version
 
 _FIRST_READ = (  # built once: one round trip where three were made

@@ -6,7 +6,7 @@ from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from ..extensions import db
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "

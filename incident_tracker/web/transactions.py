@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from .extensions import db
+from ..extensions import db
 
 WROTE = "incident_tracker.wrote"  # in a connection's info: its open transaction has written
 READS = frozenset({"GET", "HEAD"})

@@ -4,8 +4,8 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from .extensions import db
-from .models import utcnow
+from ..extensions import db
+from ..models import utcnow
 
 
 def claim(model, row_id: int, version: int | None) -> bool:

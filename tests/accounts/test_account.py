@@ -2,9 +2,9 @@
 
 import re
 
+from incident_tracker.accounts.tokens import digest
 from incident_tracker.extensions import db
 from incident_tracker.models import ApiToken, CalendarFeed
-from incident_tracker.tokens import digest
 
 
 def _secret(page: str) -> str:

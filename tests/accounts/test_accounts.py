@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from incident_tracker import passwords
+from incident_tracker.accounts import passwords
 from incident_tracker.extensions import db
 from incident_tracker.models import LoginAttempt, utcnow
 from tests.helpers import PASSWORD

@@ -2,9 +2,9 @@
 
 import pytest
 
+from incident_tracker.accounts.tokens import new_secret
 from incident_tracker.extensions import db
 from incident_tracker.models import ApiToken, User
-from incident_tracker.tokens import new_secret
 
 
 @pytest.fixture

@@ -159,7 +159,7 @@ def test_file_and_decide_obligations(client, token_for):
 
 
 def test_the_deadline_preview_answers_exactly_as_the_cli(client, token_for, runner):
-    from incident_tracker.facts_document import deadlines
+    from incident_tracker.facts.document import deadlines
 
     facts = json.loads(DESIGN_EXAMPLE.read_text())
     api = client.post(

@@ -10,11 +10,11 @@ import flask_migrate
 import pytest
 from werkzeug.serving import make_server
 
-from incident_tracker import demo
+from incident_tracker.accounts.tokens import new_secret
 from incident_tracker.app import create_app
 from incident_tracker.extensions import db
 from incident_tracker.models import ApiToken, User, utcnow
-from incident_tracker.tokens import new_secret
+from incident_tracker.ops import demo
 
 pytestmark = pytest.mark.live
 CHECKS = ",".join(

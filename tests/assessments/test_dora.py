@@ -8,12 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from incident_tracker.assessing import AssessmentError
-from incident_tracker.assessment_dora import FIELDS, METHOD
+from incident_tracker.assessments.dora import FIELDS, METHOD
+from incident_tracker.assessments.methods import AssessmentError
 from incident_tracker.core import engine
 from incident_tracker.extensions import db
+from incident_tracker.incidents.regeneration import facts_for
 from incident_tracker.models import Assessment, Organization
-from incident_tracker.regeneration import facts_for
 from tests.helpers import get_incident, incident_form, reference_from
 
 AWARE = datetime(2026, 3, 27, 16, 30, tzinfo=UTC)  # 17:30 CET in the incident form

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from incident_tracker.assessment_nis2 import JUDGEMENTS, guess_sector
+from incident_tracker.assessments.nis2 import JUDGEMENTS, guess_sector
 from incident_tracker.extensions import db
 from incident_tracker.models import Assessment, Organization
 from tests.helpers import get_incident, incident_form, reference_from

@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from incident_tracker import audit
+from incident_tracker.audit import trail as audit
 from incident_tracker.extensions import db
 from incident_tracker.models import AuditEvent
 from tests.helpers import edit_form, get_incident, incident_form, reference_from

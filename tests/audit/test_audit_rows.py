@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from incident_tracker.filters import audit_row
 from incident_tracker.models import AuditEvent
+from incident_tracker.web.filters import audit_row
 from tests.helpers import edit_form, incident_form, reference_from
 
 AT = datetime(2026, 3, 27, 16, 30, tzinfo=UTC)  # 17:30 CET

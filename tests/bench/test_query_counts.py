@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bench import measure, seed
-from incident_tracker import demo
 from incident_tracker.extensions import db
 from incident_tracker.models import Incident, Obligation
+from incident_tracker.ops import demo
 
 SMALL, LARGE = 30, 300
 
@@ -79,7 +79,7 @@ def test_an_incident_page_costs_the_same_with_many_obligations_and_filings_or_fe
 
 def test_the_seeded_register_keeps_the_audit_chain_intact(app, seeded):
     seeded(SMALL)
-    from incident_tracker import audit
+    from incident_tracker.audit import trail as audit
 
     with app.app_context():
         verdict = audit.verify()

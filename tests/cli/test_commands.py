@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from incident_tracker import cascade
 from incident_tracker.app import create_app
 from incident_tracker.extensions import db
 from incident_tracker.models import Incident, Organization, User
+from incident_tracker.supply_chain import cascade
 from tests.helpers import PASSWORD
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 
 from incident_tracker.extensions import db
 from incident_tracker.models import DataCategory
-from incident_tracker.search_index import modelled
+from incident_tracker.models.search_index import modelled
 
 
 def test_migrated_schema_matches_the_models(app_ctx):

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm.attributes import set_committed_value
 
-from incident_tracker import demo
 from incident_tracker.config import resource_dir
 from incident_tracker.documents import catalogue
 from incident_tracker.documents.context import letter_context
@@ -17,6 +16,7 @@ from incident_tracker.documents.sample import SAMPLE
 from incident_tracker.documents.sandbox import problems, render
 from incident_tracker.extensions import db
 from incident_tracker.models import Obligation, Organization
+from incident_tracker.ops import demo
 from tests.helpers import get_incident
 
 NOW = datetime(2026, 4, 15, 9, 0, tzinfo=UTC)  # after every March deadline but Texas's

@@ -11,10 +11,10 @@ import flask_migrate
 import pytest
 from werkzeug.serving import make_server
 
-from incident_tracker import demo
 from incident_tracker.app import create_app
 from incident_tracker.extensions import db
 from incident_tracker.models import User, utcnow
+from incident_tracker.ops import demo
 from tests.helpers import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")

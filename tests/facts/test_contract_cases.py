@@ -11,7 +11,7 @@ from unittest.mock import ANY
 import pytest
 from click.testing import CliRunner
 
-from incident_tracker.facts_document import deadlines
+from incident_tracker.facts.document import deadlines
 
 BIN = Path(__file__).parents[2] / ".venv" / "bin" / "incident-tracker"
 KEYS = ["id", "jurisdiction", "recipient", "due_at", "status", "basis", "anchor"]

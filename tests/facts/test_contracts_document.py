@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incident_tracker.facts_document import FactsError, deadlines, parse_facts
+from incident_tracker.facts.document import FactsError, deadlines, parse_facts
 
 KEYS = ["id", "jurisdiction", "recipient", "due_at", "status", "basis", "anchor"]
 DESIGN = json.loads((Path(__file__).parent / "design_example.json").read_text())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from incident_tracker.facts_document import deadlines
+from incident_tracker.facts.document import deadlines
 
 ROOT = Path(__file__).parents[2]
 DESIGN_EXAMPLE = (Path(__file__).parent / "design_example.json").read_text()
@@ -234,7 +234,7 @@ def test_help_explains_the_file_argument():
 
 def test_the_command_needs_no_flask_app_and_imports_no_flask(example_file):
     code = (
-        "import sys; from incident_tracker.facts_document import deadlines; "
+        "import sys; from incident_tracker.facts.document import deadlines; "
         "assert 'flask' not in sys.modules and 'sqlalchemy' not in sys.modules; "
         f"deadlines.main([{str(example_file)!r}], prog_name='deadlines')"
     )

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from incident_tracker.core.engine import compute
 from incident_tracker.core.facts import DoraEntity, GdprRisk, GdprRole, Nis2Status
-from incident_tracker.facts_document import FactsError, parse_facts
+from incident_tracker.facts.document import FactsError, parse_facts
 
 at = datetime.fromisoformat
 MINIMAL = {"organization": {"country": "DE", "timezone": "Europe/Berlin"}}

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from incident_tracker.core.engine import compute
-from incident_tracker.facts_document import FactsError, deadlines, parse_facts
+from incident_tracker.facts.document import FactsError, deadlines, parse_facts
 
 DESIGN = json.loads((Path(__file__).parents[1] / "facts" / "design_example.json").read_text())
 OBLIGATION_KEYS = ["id", "jurisdiction", "recipient", "due_at", "status", "basis", "anchor"]

@@ -159,7 +159,8 @@ def test_pages_within_and_past_the_first_matches_and_their_count(
 ):
     """Without a search one query reads the ids of the first COUNT_CAP + 1 matches, which give
     the count and the page; a page past them is read by offset, the count then "more than"."""
-    from incident_tracker import incident_list, incidents
+    from incident_tracker.incidents import listing as incident_list
+    from incident_tracker.incidents import views as incidents
 
     for module in (incident_list, incidents):
         monkeypatch.setattr(module, "COUNT_CAP", 1)

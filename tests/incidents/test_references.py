@@ -3,8 +3,8 @@
 import threading
 
 from incident_tracker.extensions import db
+from incident_tracker.incidents.references import next_reference
 from incident_tracker.models import Incident
-from incident_tracker.references import next_reference
 
 WORKERS = 8
 PER_WORKER = 5

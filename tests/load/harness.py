@@ -206,7 +206,7 @@ class Gunicorn:
                         "-m",
                         "gunicorn",
                         "--config",
-                        "python:incident_tracker.gunicorn_config",
+                        "python:incident_tracker.ops.gunicorn_config",
                         "--workers",
                         str(self.workers),
                         "--bind",

@@ -3,9 +3,8 @@ whatever writes them, and read by the list only where they exist."""
 
 from sqlalchemy import func, insert, text
 
-from incident_tracker import filter_index
 from incident_tracker.extensions import db
-from incident_tracker.models import AffectedJurisdiction, DataCategory, Incident
+from incident_tracker.models import AffectedJurisdiction, DataCategory, Incident, filter_index
 from incident_tracker.models.incidents import incident_data_category
 from tests.helpers import utc
 

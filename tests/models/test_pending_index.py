@@ -5,9 +5,8 @@ import pytest
 from sqlalchemy import insert, text, update
 from sqlalchemy.exc import IntegrityError
 
-from incident_tracker import pending_index
 from incident_tracker.extensions import db
-from incident_tracker.models import Incident, Obligation
+from incident_tracker.models import Incident, Obligation, pending_index
 from tests.helpers import utc
 
 EXPECTED = """

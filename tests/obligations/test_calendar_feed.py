@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from incident_tracker import calendar_feed, tokens
+from incident_tracker.accounts import tokens
 from incident_tracker.extensions import db
 from incident_tracker.models import CalendarFeed, User, utcnow
+from incident_tracker.obligations import calendar_feed
 from tests.helpers import get_incident, incident_form, reference_from
 
 AWARE = datetime(2026, 3, 27, 16, 30, tzinfo=UTC)  # 17:30 CET in the form

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from incident_tracker.filters import due_cell, status_badge
 from incident_tracker.models import utcnow
+from incident_tracker.web.filters import due_cell, status_badge
 
 DUE = datetime(2026, 3, 30, 8, 0, tzinfo=UTC)  # 10:00 CEST
 FILED = datetime(2026, 3, 28, 9, 0, tzinfo=UTC)  # 10:00 CET

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from incident_tracker.extensions import db
+from incident_tracker.incidents.regeneration import facts_for, regenerate
 from incident_tracker.models import Obligation, Organization, TimelineEvent, utcnow
-from incident_tracker.regeneration import facts_for, regenerate
 from tests.helpers import edit_form, get_incident, incident_form, reference_from, with_version
 
 AWARE = datetime(2026, 3, 27, 16, 30, tzinfo=UTC)  # 17:30 CET in the form

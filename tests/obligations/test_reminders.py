@@ -9,9 +9,9 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from incident_tracker import reminders
 from incident_tracker.extensions import db
 from incident_tracker.models import Obligation, Organization, ReminderSent, User
+from incident_tracker.obligations import reminders
 from tests.helpers import get_incident, incident_form, reference_from
 
 AWARE = datetime(2026, 3, 27, 16, 30, tzinfo=UTC)  # 17:30 CET in the form

@@ -11,8 +11,6 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import make_url
 
-from incident_tracker import backup, demo
-from incident_tracker.backup import backup_command, restore_command
 from incident_tracker.extensions import db
 from incident_tracker.models import (
     Document,
@@ -23,6 +21,8 @@ from incident_tracker.models import (
     Organization,
     utcnow,
 )
+from incident_tracker.ops import backup, demo
+from incident_tracker.ops.backup import backup_command, restore_command
 from tests.helpers import PASSWORD
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from incident_tracker.extensions import db
-from incident_tracker.filings import Submission, decide_not_required, record_filing
+from incident_tracker.incidents.regeneration import regenerate
 from incident_tracker.models import (
     AffectedJurisdiction,
     DataCategory,
@@ -24,9 +24,9 @@ from incident_tracker.models import (
     User,
     utcnow,
 )
-from incident_tracker.regeneration import regenerate
-from incident_tracker.register import RegisterQuery, entries
-from incident_tracker.register_export import neutralise, to_csv
+from incident_tracker.obligations.filings import Submission, decide_not_required, record_filing
+from incident_tracker.register.export import neutralise, to_csv
+from incident_tracker.register.selection import RegisterQuery, entries
 from tests.helpers import get_incident, incident_form, reference_from
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from incident_tracker import cascade, records
 from incident_tracker.documents import catalogue
 from incident_tracker.extensions import db
+from incident_tracker.incidents import records
 from incident_tracker.models import (
     Contract,
     Counterparty,
@@ -20,6 +20,7 @@ from incident_tracker.models import (
     Organization,
     User,
 )
+from incident_tracker.supply_chain import cascade
 from tests.helpers import PASSWORD, get_incident, utc
 
 AWARE = utc(2026, 3, 27, 9, 0)  # Friday; clocks go forward in Europe on Sunday 29 March

@@ -322,7 +322,7 @@ def test_pages_need_a_login(client):
 def test_two_simultaneous_clicks_open_the_incidents_once(app, as_role, login, chain, monkeypatch):
     """Both clicks look for an open incident before either has committed (the look slowed down
     here to make sure of it): the second waits for the first, then links to what it opened."""
-    from incident_tracker import supply_chain_incidents
+    from incident_tracker.supply_chain import opening as supply_chain_incidents
 
     user = as_role("commander")
     clients = [app.test_client() for _ in range(2)]

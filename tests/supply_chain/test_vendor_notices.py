@@ -8,8 +8,8 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from incident_tracker import records
 from incident_tracker.extensions import db
+from incident_tracker.incidents import records
 from incident_tracker.models import (
     ComponentUse,
     CompromisedRelease,
@@ -21,7 +21,7 @@ from incident_tracker.models import (
     User,
     VendorNotice,
 )
-from incident_tracker.supply_chain_forms import LETTER_LIMIT
+from incident_tracker.supply_chain.forms import LETTER_LIMIT
 from tests.helpers import utc
 
 R8 = "pkg:pypi/litellm@1.82.8"

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incident_tracker.filters import _utc
-from incident_tracker.localtime import display, to_wall_time_text
+from incident_tracker.web.filters import _utc
+from incident_tracker.web.localtime import display, to_wall_time_text
 
 ZONES = ["Europe/Berlin", "Europe/Dublin", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"]
 INSTANTS = st.datetimes(

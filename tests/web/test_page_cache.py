@@ -3,9 +3,10 @@ host) shows at once."""
 
 from datetime import timedelta
 
-from incident_tracker import page_cache, timeline
 from incident_tracker.extensions import db
+from incident_tracker.incidents import timeline
 from incident_tracker.models import Incident, Obligation, User, utcnow
+from incident_tracker.web import page_cache
 from tests.helpers import incident_form, reference_from
 
 
