@@ -97,7 +97,7 @@ def _page(form: TokenForm, secret: str | None = None, secret_kind: str = ""):
         db.select(CalendarFeed).filter_by(user_id=user_id).order_by(CalendarFeed.id.desc())
     )
     return render_template(
-        "account/index.html",
+        "accounts/account.html",
         form=form,
         tokens=list(tokens.scalars()),
         feeds=list(feeds.scalars()),

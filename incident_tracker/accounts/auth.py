@@ -48,19 +48,19 @@ def login():
     """Log a user in with e-mail and password."""
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form)
+        return render_template("accounts/login.html", form=form)
     email = form.email.data.strip().lower()[:254]  # lower() can lengthen some letters
     address, now = (request.remote_addr or "unknown")[:64], utcnow()
     refusal = throttle.check(email, address, now)
     if refusal is not None:
         flash(refusal.message, "danger")
-        return render_template("auth/login.html", form=form), 429
+        return render_template("accounts/login.html", form=form), 429
     user = _authenticate(email, form.password.data)
     if user is None:
         throttle.failed(email, address, now)
         db.session.commit()
         flash("Unknown e-mail or wrong password.", "danger")
-        return render_template("auth/login.html", form=form), 200
+        return render_template("accounts/login.html", form=form), 200
     throttle.succeeded(email)
     db.session.commit()
     login_user(user)
@@ -114,4 +114,4 @@ def password():
             db.session.commit()
             flash("Your password is changed.", "success")
             return redirect(url_for("dashboard.index"))
-    return render_template("auth/password.html", form=form)
+    return render_template("accounts/password.html", form=form)

@@ -40,7 +40,7 @@ def edit():
     organization = profile.current()
     form = OrganizationForm(obj=organization, loaded_at=versions.stamp())
     if not form.validate_on_submit():
-        return render_template("organization/edit.html", form=form, organization=organization)
+        return render_template("accounts/organization.html", form=form, organization=organization)
     if organization is None:
         organization = Organization(id=1)
         db.session.add(organization)
@@ -64,6 +64,6 @@ def _conflict(organization: Organization, form: OrganizationForm):
     ]
     form.mark_current(organization.version, versions.stamp())
     page = render_template(
-        "organization/edit.html", form=form, organization=organization, meanwhile=meanwhile
+        "accounts/organization.html", form=form, organization=organization, meanwhile=meanwhile
     )
     return page, 409

@@ -26,14 +26,14 @@ def index():
     templates = db.session.execute(
         db.select(LetterTemplate).order_by(LetterTemplate.shipped.desc(), LetterTemplate.name)
     )
-    return render_template("letters_app/index.html", templates=list(templates.scalars()))
+    return render_template("documents/editing/index.html", templates=list(templates.scalars()))
 
 
 @bp.get("/variables")
 @login_required
 def variables_page():
     """Document every variable a template may use, with its meaning and an example."""
-    return render_template("letters_app/variables.html", variables=variables())
+    return render_template("documents/editing/variables.html", variables=variables())
 
 
 @bp.get("/<key>")
@@ -42,7 +42,7 @@ def show(key: str):
     """Show a template's current text and its revisions."""
     template = _get(key)
     return render_template(
-        "letters_app/show.html",
+        "documents/editing/show.html",
         template=template,
         copy_form=CopyForm(name=f"{template.name} (our version)"),
         may_edit=may(TEMPLATE_EDITORS),
@@ -57,7 +57,7 @@ def copy(key: str):
     form = CopyForm()
     if not form.validate_on_submit():
         page = render_template(
-            "letters_app/show.html", template=original, copy_form=form, may_edit=True
+            "documents/editing/show.html", template=original, copy_form=form, may_edit=True
         )
         return page, 422
     template = LetterTemplate(
@@ -96,7 +96,7 @@ def edit(key: str):
         flash(f"Saved revision {template.current.number}.", "success")
         return redirect(url_for("letters.show", key=key))
     return render_template(
-        "letters_app/edit.html", template=template, form=form
+        "documents/editing/edit.html", template=template, form=form
     ), 422 if form.errors else 200
 
 
@@ -107,7 +107,7 @@ def preview_draft(key: str):
     template = _get(key)
     form = TemplateForm()
     if not (form.validate_on_submit() and _checks_out(form)):
-        return render_template("letters_app/edit.html", template=template, form=form), 422
+        return render_template("documents/editing/edit.html", template=template, form=form), 422
     return pdf_response(_sample_pdf(form.body.data, template.name), f"preview-{key}.pdf")
 
 
@@ -140,7 +140,7 @@ def compare(key: str):
         lineterm="",
     )
     return render_template(
-        "letters_app/compare.html", template=template, first=first, second=second, diff=list(diff)
+        "documents/editing/compare.html", template=template, first=first, second=second, diff=list(diff)
     )
 
 

@@ -115,7 +115,7 @@ def index():
     key = ("dashboard", filters.key(), timezone_name(), minute)
     sections = page_cache.fragment(key, lambda: _render_sections(filters))
     return render_template(
-        "dashboard/index.html", filters=filters, regimes=REGIME_NAMES, sections_html=sections
+        "obligations/dashboard.html", filters=filters, regimes=REGIME_NAMES, sections_html=sections
     )
 
 
@@ -125,7 +125,7 @@ def _render_sections(filters: Filters) -> str:
         name: _section(filters, name, status, totals.get(status, 0))
         for name, status in SECTIONS.items()
     }
-    return render_template("dashboard/_sections.html", filters=filters, sections=sections)
+    return render_template("obligations/_dashboard_sections.html", filters=filters, sections=sections)
 
 
 def _pending(filters: Filters, *columns) -> Select:

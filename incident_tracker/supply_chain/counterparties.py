@@ -63,7 +63,7 @@ def index():
         statement = statement.where(Counterparty.kind == kind)
     rows = list(db.session.execute(statement).scalars())
     return render_template(
-        "counterparties/index.html", counterparties=rows, kind=kind, kinds=COUNTERPARTY_KINDS
+        "supply_chain/counterparties/index.html", counterparties=rows, kind=kind, kinds=COUNTERPARTY_KINDS
     )
 
 
@@ -73,7 +73,7 @@ def new():
     """Register a counterparty."""
     form = CounterpartyForm()
     if not form.validate_on_submit():
-        return _page("counterparties/form.html", form, party=None)
+        return _page("supply_chain/counterparties/form.html", form, party=None)
     party = Counterparty()
     _fill_party(party, form)
     db.session.add(party)
@@ -99,7 +99,7 @@ def edit(party_id: int):
     party = db.get_or_404(Counterparty, party_id)
     form = CounterpartyForm(obj=party, party=party)
     if not form.validate_on_submit():
-        return _page("counterparties/form.html", form, party=party)
+        return _page("supply_chain/counterparties/form.html", form, party=party)
     _fill_party(party, form)
     linked = _link_mentions(party)
     _refresh_incidents(party, f"because the counterparty {party.name} changed")
@@ -115,7 +115,7 @@ def new_contract(party_id: int):
     party = db.get_or_404(Counterparty, party_id)
     form = ContractForm()
     if not form.validate_on_submit():
-        return _page("counterparties/contract_form.html", form, party=party, contract=None)
+        return _page("supply_chain/counterparties/contract_form.html", form, party=party, contract=None)
     contract = Contract(**{name: form[name].data for name in CONTRACT_FIELDS})
     party.contracts.append(contract)
     return _contract_saved(contract, f"Contract {contract.title} added.")
@@ -129,7 +129,7 @@ def edit_contract(contract_id: int):
     form = ContractForm(obj=contract)
     if not form.validate_on_submit():
         party = contract.counterparty
-        return _page("counterparties/contract_form.html", form, party=party, contract=contract)
+        return _page("supply_chain/counterparties/contract_form.html", form, party=party, contract=contract)
     for name in CONTRACT_FIELDS:
         setattr(contract, name, form[name].data)
     return _contract_saved(contract, f"Contract {contract.title} saved.")
@@ -190,7 +190,7 @@ def delete_clause(clause_id: int):
 def systems():
     """List the internal systems."""
     rows = db.session.execute(db.select(System).order_by(System.name)).scalars()
-    return render_template("counterparties/systems.html", systems=list(rows))
+    return render_template("supply_chain/counterparties/systems.html", systems=list(rows))
 
 
 @bp.route("/systems/new", methods=["GET", "POST"])
@@ -199,7 +199,7 @@ def new_system():
     """Register an internal system."""
     form = SystemForm()
     if not form.validate_on_submit():
-        return _page("counterparties/system_form.html", form, system=None)
+        return _page("supply_chain/counterparties/system_form.html", form, system=None)
     system = System()
     _fill_system(system, form)
     db.session.add(system)
@@ -222,7 +222,7 @@ def edit_system(system_id: int):
     system = db.get_or_404(System, system_id)
     form = SystemForm(obj=system, system=system)
     if not form.validate_on_submit():
-        return _page("counterparties/system_form.html", form, system=system)
+        return _page("supply_chain/counterparties/system_form.html", form, system=system)
     _fill_system(system, form)
     db.session.commit()
     flash(f"System {system.name} saved.", "success")
@@ -280,7 +280,7 @@ def _page(template: str, form, **context):
 
 def _show_page(party: Counterparty, component_form: ComponentForm):
     return render_template(
-        "counterparties/show.html",
+        "supply_chain/counterparties/show.html",
         party=party,
         component_form=component_form,
         button_form=PostForm(formdata=None),
@@ -292,7 +292,7 @@ def _show_page(party: Counterparty, component_form: ComponentForm):
 
 def _system_page(system: System, component_form: ComponentForm):
     return render_template(
-        "counterparties/system.html",
+        "supply_chain/counterparties/system.html",
         system=system,
         component_form=component_form,
         button_form=PostForm(formdata=None),
@@ -302,7 +302,7 @@ def _system_page(system: System, component_form: ComponentForm):
 
 def _clause_page(form: ClauseForm, contract: Contract, clause: NoticeClause | None):
     return _page(
-        "counterparties/clause_form.html",
+        "supply_chain/counterparties/clause_form.html",
         form,
         contract=contract,
         clause=clause,

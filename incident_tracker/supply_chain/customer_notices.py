@@ -247,7 +247,7 @@ def _index_page(incident: Incident, form: DocumentForm, refused: dict | None = N
     rows = cascade.rows(incident, utcnow())
     people_forms = {row.customer.id: _people_form_of(row, refused or {}) for row in rows}
     return render_template(
-        "customer_notices/index.html",
+        "supply_chain/customer_notices/index.html",
         incident=incident,
         rows=rows,
         people_forms=people_forms,
@@ -275,7 +275,7 @@ def _show_page(notice: CustomerNotice, sent_form: SentForm, acknowledged_form) -
     row = cascade.customer_row(notice.incident, notice.customer, notice, now)
     late = bool(cascade.late_duties(notice, now)) or bool(sent_form.delay_reasons.errors)
     return render_template(
-        "customer_notices/show.html",
+        "supply_chain/customer_notices/show.html",
         incident=notice.incident,
         row=row,
         notice=notice,

@@ -25,7 +25,7 @@ RACE = "Someone marked one of these releases at the same moment; nothing was sav
 def index():
     """List the releases marked compromised, newest first."""
     return render_template(
-        "releases/index.html", releases=_releases(), may_respond=may(SUPPLY_CHAIN_RESPONDERS)
+        "supply_chain/releases/index.html", releases=_releases(), may_respond=may(SUPPLY_CHAIN_RESPONDERS)
     )
 
 
@@ -35,7 +35,7 @@ def new():
     """Mark one or more releases compromised (each row is written once and never changed)."""
     form = ReleaseForm(data={"known_at": utcnow()}, meta={"timezone": profile.timezone_name()})
     if not form.validate_on_submit():
-        return render_template("releases/new.html", form=form), 422 if form.is_submitted() else 200
+        return render_template("supply_chain/releases/new.html", form=form), 422 if form.is_submitted() else 200
     rows = [
         CompromisedRelease(
             package_url=url,
@@ -51,7 +51,7 @@ def new():
     except IntegrityError:  # someone marked one of them at the same moment
         db.session.rollback()
         form.package_urls.errors.append(RACE)
-        return render_template("releases/new.html", form=form), 409
+        return render_template("supply_chain/releases/new.html", form=form), 409
     flash(f"{len(rows)} release(s) marked compromised.", "success")
     return redirect(url_for("releases.exposure", release=[row.id for row in rows]))
 
@@ -100,7 +100,7 @@ def opened():
     linked = request.args.getlist("linked")
     statement = db.select(Incident).where(Incident.reference.in_(created + linked))
     incidents = list(db.session.execute(statement.order_by(Incident.reference)).scalars())
-    return render_template("releases/opened.html", incidents=incidents, created=set(created))
+    return render_template("supply_chain/releases/opened.html", incidents=incidents, created=set(created))
 
 
 def _opened_message(created: list[str], linked: list[str]) -> str:
@@ -116,7 +116,7 @@ def _exposure_page(releases: list[CompromisedRelease], form: OpenIncidentsForm):
     found = [supply_chain.exposure(release.package_url) for release in releases]
     contracts = {c.id: contracts.engine_contract(c) for item in found for c in item.contracts}
     return render_template(
-        "releases/exposure.html",
+        "supply_chain/releases/exposure.html",
         pairs=list(zip(releases, found, strict=True)),
         contracts=contracts,
         origins=supply_chain_incidents.origins(releases),

@@ -45,7 +45,7 @@ def index():
     )
     notices = list(db.session.execute(statement).scalars())
     return render_template(
-        "vendor_notices/index.html", notices=notices, may_respond=may(SUPPLY_CHAIN_RESPONDERS)
+        "supply_chain/vendor_notices/index.html", notices=notices, may_respond=may(SUPPLY_CHAIN_RESPONDERS)
     )
 
 
@@ -63,7 +63,7 @@ def new():
     form.vendor.choices = vendor_choices()
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
-        return render_template("vendor_notices/new.html", form=form), status
+        return render_template("supply_chain/vendor_notices/new.html", form=form), status
     notice = _notice(form)
     incident = supply_chain_incidents.receive_notice(
         notice, org, current_user._get_current_object(), form.target, form.aware_at.data
@@ -82,7 +82,7 @@ def show(notice_id: int):
     size = db.session.scalar(
         db.select(func.length(VendorNotice.letter)).where(VendorNotice.id == notice_id)
     )
-    return render_template("vendor_notices/show.html", notice=notice, letter_size=size)
+    return render_template("supply_chain/vendor_notices/show.html", notice=notice, letter_size=size)
 
 
 @bp.get("/<int:notice_id>/letter")
