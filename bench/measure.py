@@ -83,7 +83,7 @@ def time_beside_floor(
     alternately): the floor then shows how fast the machine ran in the same seconds.
 
     After the warm-up the objects alive are frozen out of garbage collection, as each gunicorn
-    worker freezes its own after warming up (incident_tracker/gunicorn_config.py); without it a
+    worker freezes its own after warming up (incident_tracker/ops/gunicorn_config.py); without it a
     full collection walks the whole heap (the app and what this process kept from seeding): one
     in about 60 incident pages on PostgreSQL took 103 ms.
 

@@ -9,6 +9,7 @@
 Each rule is also shown failing on a planted violation in a small tree of its own."""
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -243,3 +244,17 @@ def test_code_passes_ruff():
         text=True,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_the_readme_names_every_package_and_module():
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## Architecture") :]
+    section = section[: section.index("\n## ", 4)] if "\n## " in section[4:] else section
+    words = set(re.findall(r"[a-z_0-9]+", section))
+    missing = [
+        module_name(path, PACKAGE)
+        for path in PACKAGE.rglob("*.py")
+        if path.stem != "__init__" and path.stem not in words
+    ]
+    missing += [f"{name}/" for name in SHELL | FEATURES if name not in words]
+    assert missing == [], "the README's architecture section does not name these"

@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, Form, FormField, IntegerField, SelectField, TextAreaField
+from wtforms import FormField, SelectField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length
-from wtforms.widgets import TextInput
 
 from ..core.nis2_significance import (
     IR,
@@ -34,10 +33,10 @@ from ..models import Incident, Organization
 from ..web import profile
 from ..web.fields import choices
 from . import methods as assessing
+from .fields import AmountField, CountField, DurationForm
 from .methods import AssessmentError, Criterion, Outcome
 
 RATIONALE_LENGTH = 4000
-MAX_COUNT = 10**10
 SECTORS = {
     Nis2Sector.DNS: "DNS service provider (IR Art. 5)",
     Nis2Sector.TLD: "Top-level domain name registry (IR Art. 6)",
@@ -91,59 +90,6 @@ NEEDED = {  # what a group of inputs (recurrence, DNS exception) lacks, said at 
     "misconfiguration_domains_managed": "give the number managed (at least the incorrect ones)",
     "misconfiguration_rationale": "say why a misconfiguration alone made the data incorrect",
 }
-
-
-def _number(text: str, pattern: str, example: str) -> str | None:
-    """The digits typed, or None when blank; a ValueError in words for anything else."""
-    text = text.strip()
-    if not text:
-        return None
-    if text.startswith("-"):
-        raise ValueError("must not be negative")
-    if not re.fullmatch(pattern, text):
-        raise ValueError(f"enter {example}, without thousands separators")
-    return text
-
-
-class CountField(IntegerField):
-    """A whole number of 0 or more; blank means not given (None).
-
-    A text input, not type="number": a browser sends a number input it cannot read as blank,
-    which would silently become "not given".
-    """
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            self.data = None
-            digits = _number(valuelist[0], r"[0-9]{1,11}", "a whole number such as 1200")
-            if digits is not None and int(digits) > MAX_COUNT:
-                raise ValueError(f"must be at most {MAX_COUNT:,}")
-            self.data = int(digits) if digits is not None else None
-
-
-class AmountField(DecimalField):
-    """An amount in euro of 0 or more, to the cent; blank means not given (None)."""
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            self.data = None
-            example = "an amount in euro such as 500000 or 1250.50"
-            digits = _number(valuelist[0], r"[0-9]{1,15}(\.[0-9]{1,2})?", example)
-            self.data = Decimal(digits) if digits is not None else None
-
-
-class DurationForm(Form):
-    hours = CountField("Hours")
-    minutes = CountField("Minutes")
-
-    def minutes_total(self) -> int | None:
-        if self.hours.data is None and self.minutes.data is None:
-            return None
-        return (self.hours.data or 0) * 60 + (self.minutes.data or 0)
 
 
 def _answer(label: str) -> SelectField:

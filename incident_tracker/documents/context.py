@@ -165,34 +165,43 @@ def incident_context(incident: Incident, tz: ZoneInfo) -> dict:
         personal_data_breach=incident.personal_data_breach,
         people_total=incident.people_total,
         records_total=sum(row.records or 0 for row in incident.jurisdictions),
-        places=[
-            {
-                "code": row.code,
-                "name": codes.name(row.code),
-                "people": row.people,
-                "records": row.records or 0,
-            }
-            for row in incident.jurisdictions
-            if row.people
-        ],
+        places=_places(incident),
         data_categories=[c.name for c in categories],
         personal_data_categories=[c.name for c in categories if c.personal],
         special_categories=[c.name for c in categories if c.special_category],
         non_personal_categories=[c.name for c in categories if not c.personal],
-        parties=[
-            {
-                "name": p.name,
-                "kind": p.kind.replace("_", " "),
-                "role": p.role.replace("_", " "),
-                "package_url": p.package_url or "",
-                "notes": p.notes,
-            }
-            for p in incident.parties
-        ],
+        parties=_parties(incident),
         components=[p.package_url for p in incident.parties if p.package_url],
         assessments=assessments_context(incident, tz),
     )
     return values
+
+
+def _places(incident: Incident) -> list[dict]:
+    """The places where people were affected, with their counts."""
+    return [
+        {
+            "code": row.code,
+            "name": codes.name(row.code),
+            "people": row.people,
+            "records": row.records or 0,
+        }
+        for row in incident.jurisdictions
+        if row.people
+    ]
+
+
+def _parties(incident: Incident) -> list[dict]:
+    return [
+        {
+            "name": p.name,
+            "kind": p.kind.replace("_", " "),
+            "role": p.role.replace("_", " "),
+            "package_url": p.package_url or "",
+            "notes": p.notes,
+        }
+        for p in incident.parties
+    ]
 
 
 ASSESSMENT_FIELDS = (

@@ -140,7 +140,11 @@ def compare(key: str):
         lineterm="",
     )
     return render_template(
-        "documents/editing/compare.html", template=template, first=first, second=second, diff=list(diff)
+        "documents/editing/compare.html",
+        template=template,
+        first=first,
+        second=second,
+        diff=list(diff),
     )
 
 

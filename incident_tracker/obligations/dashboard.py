@@ -125,7 +125,9 @@ def _render_sections(filters: Filters) -> str:
         name: _section(filters, name, status, totals.get(status, 0))
         for name, status in SECTIONS.items()
     }
-    return render_template("obligations/_dashboard_sections.html", filters=filters, sections=sections)
+    return render_template(
+        "obligations/_dashboard_sections.html", filters=filters, sections=sections
+    )
 
 
 def _pending(filters: Filters, *columns) -> Select:

@@ -18,8 +18,6 @@ A point whose deadline moved after it was sent is not sent again.
 """
 
 import re
-import smtplib
-import ssl
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,6 +35,7 @@ from ..extensions import db
 from ..models import Incident, Obligation, Organization, ReminderSent, User, utcnow
 from ..web.countdown import duration_words
 from ..web.localtime import display, zone
+from .mail import ConfigurationError, Mailer, MailSettings, reason
 
 OVERDUE = "overdue"
 UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -45,10 +44,6 @@ BEFORE = re.compile(r"(\d{1,5})\s*([mhd])")
 UTC_ZONE = ZoneInfo("UTC")
 FALLBACK_ROLES = ("admin", "dpo")
 SUBJECT_PREFIX = "[incident_tracker]"
-
-
-class ConfigurationError(ValueError):
-    """A reminder or mail setting that cannot be used; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -93,34 +88,6 @@ def parse_point(text: str) -> Point:
         f"REMINDER_POINTS: {text.strip()!r} is not a reminder point; use a percentage of the "
         "window between 0% and 100% (80%), a time before the deadline (2h, 30m, 1d) or overdue"
     )
-
-
-@dataclass(frozen=True)
-class MailSettings:
-    server: str
-    port: int
-    username: str | None
-    password: str | None
-    starttls: bool
-    timeout: float
-    sender: str
-
-    @classmethod
-    def from_config(cls, config) -> "MailSettings":
-        try:
-            port, timeout = int(config["MAIL_PORT"]), float(config["MAIL_TIMEOUT"])
-        except (TypeError, ValueError) as error:
-            message = f"MAIL_PORT and MAIL_TIMEOUT must be numbers: {error}"
-            raise ConfigurationError(message) from error
-        return cls(
-            server=str(config["MAIL_SERVER"]),
-            port=port,
-            username=config["MAIL_USERNAME"] or None,
-            password=config["MAIL_PASSWORD"] or None,
-            starttls=str(config["MAIL_STARTTLS"]).strip().lower() in ("true", "1", "yes", "on"),
-            timeout=timeout,
-            sender=str(config["MAIL_FROM"]),
-        )
 
 
 @dataclass(frozen=True)
@@ -311,7 +278,7 @@ def body(row: Obligation, point: str, context: _Context) -> str:
 # Delivery: claim, send, commit
 
 
-def _deliver(reminder: Reminder, mailer: "Mailer", report: Report) -> None:
+def _deliver(reminder: Reminder, mailer: Mailer, report: Report) -> None:
     if not reminder.recipients:
         report.failed.append((reminder, "nobody to send it to: no owner, DPO, admin or DPO user"))
         return
@@ -322,7 +289,7 @@ def _deliver(reminder: Reminder, mailer: "Mailer", report: Report) -> None:
         refused = mailer.send(message(reminder, mailer.settings.sender))
     except (OSError, ValueError, OperationalError) as error:  # smtplib's errors are OSErrors
         db.session.rollback()
-        report.failed.append((reminder, _reason(error)))
+        report.failed.append((reminder, reason(error)))
         return
     db.session.commit()
     report.sent.append(reminder)
@@ -363,10 +330,6 @@ def _still_due(reminder: Reminder) -> bool:
     return False
 
 
-def _reason(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}".strip()
-
-
 def message(reminder: Reminder, sender: str) -> EmailMessage:
     mail = EmailMessage()
     mail["Subject"] = reminder.subject
@@ -377,49 +340,6 @@ def message(reminder: Reminder, sender: str) -> EmailMessage:
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(reminder.body)
     return mail
-
-
-class Mailer:
-    """One SMTP connection per run; a server that cannot be reached is not tried again."""
-
-    def __init__(self, settings: MailSettings):
-        self.settings = settings
-        self.smtp: smtplib.SMTP | None = None
-        self.unreachable: str | None = None
-
-    def send(self, mail: EmailMessage) -> list[str]:
-        """Send; return the recipients refused (when at least one was accepted)."""
-        if self.unreachable:
-            raise ConnectionError(f"not tried, {self.unreachable}")
-        smtp = self.smtp or self._connect()
-        try:
-            return sorted(smtp.send_message(mail))
-        except OSError:
-            self.close()
-            raise
-
-    def _connect(self) -> smtplib.SMTP:
-        settings = self.settings
-        try:
-            smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
-            if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if settings.username:
-                smtp.login(settings.username, settings.password or "")
-        except OSError as error:
-            where = f"{settings.server}:{settings.port}"
-            self.unreachable = f"the mail server {where} failed: {_reason(error)}"
-            raise
-        self.smtp = smtp
-        return smtp
-
-    def close(self) -> None:
-        smtp, self.smtp = self.smtp, None
-        if smtp is not None:
-            try:
-                smtp.quit()
-            except OSError:
-                smtp.close()
 
 
 # The command
@@ -444,8 +364,8 @@ def remind_command(dry_run: bool) -> None:
         click.echo(f"{len(report.planned)} reminder(s) would be sent; nothing was recorded.")
     for reminder in report.sent:
         click.echo(f"sent {reminder.describe()}")
-    for reminder, reason in report.failed + report.refused:
-        click.echo(f"FAILED {reminder.describe()}: {reason}", err=True)
+    for reminder, why in report.failed + report.refused:
+        click.echo(f"FAILED {reminder.describe()}: {why}", err=True)
     if not report.ok:
         sys.exit(1)
 

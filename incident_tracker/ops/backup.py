@@ -106,6 +106,24 @@ def restore_command(file: Path, yes: bool) -> None:
     Afterwards prints the restored alembic revision and the number of incidents; a
     backup older than this version of the app needs `incident-tracker db upgrade`.
     """
+    live = _checked_backup(file)
+    rows = _rows_in_use()
+    if rows and not yes:
+        click.confirm(
+            f"The database {_where()} holds {rows} row(s); replace them with {file}?",
+            abort=True,
+        )
+    _close_connections()
+    if live is not None:
+        _sqlite_restore(file, live)
+    else:
+        _postgresql_restore(file)
+    _close_connections()
+    _report_restored(file)
+
+
+def _checked_backup(file: Path) -> Path | None:
+    """Refuse a FILE that cannot be restored; return the live SQLite file (None on PostgreSQL)."""
     if not file.is_file():
         raise BackupError(f"{file}: no such backup file")
     dialect = db.engine.dialect.name
@@ -114,22 +132,15 @@ def restore_command(file: Path, yes: bool) -> None:
         if live.resolve() == file.resolve():
             raise BackupError(f"{file} is the live database itself")
         _check_sqlite_backup(file)
-    elif dialect == "postgresql":
+        return live
+    if dialect == "postgresql":
         _check_postgresql_archive(file)
-    else:
-        raise BackupError(f"restoring {dialect} databases is not supported")
-    rows = _rows_in_use()
-    if rows and not yes:
-        click.confirm(
-            f"The database {_where()} holds {rows} row(s); replace them with {file}?",
-            abort=True,
-        )
-    _close_connections()
-    if dialect == "sqlite":
-        _sqlite_restore(file, live)
-    else:
-        _postgresql_restore(file)
-    _close_connections()
+        return None
+    raise BackupError(f"restoring {dialect} databases is not supported")
+
+
+def _report_restored(file: Path) -> None:
+    """What was restored, and whether the backup's schema needs `db upgrade`."""
     revision, incidents = _describe()
     click.echo(
         f"Restored {file} into {_where()}: alembic revision {revision}, {incidents} incident(s)."

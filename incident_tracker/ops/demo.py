@@ -217,42 +217,7 @@ def _organization() -> Organization:
 
 
 def _incident(owner: User, author: User) -> Incident:
-    incident = Incident(
-        reference=next_reference(2026),
-        title="LiteLLM supply-chain compromise: credential theft and platform data exfiltration",
-        summary=(
-            "Two poisoned releases of the open-source LiteLLM library (1.82.7 and 1.82.8) ran "
-            "in a build worker and exfiltrated cloud credentials. With them an attacker copied "
-            "about 4 TB: 939 GB of platform source code, the 211 GB user database, and about "
-            "3 TB of video interviews and identity documents of more than 40,000 contractors, "
-            "including names and US Social Security numbers. AI-lab customers' training "
-            "methodology was exposed."
-        ),
-        status="contained",
-        severity="critical",
-        owner=owner,
-        occurred_at=_at("2026-03-24T11:40"),
-        detected_at=_at("2026-03-26T08:05"),
-        aware_at=_at("2026-03-27T09:15"),
-        discovered_at=_at("2026-03-27T09:15"),
-        contained_at=_at("2026-03-28T22:30"),
-        personal_data_breach=True,
-        phi_breach=False,
-        malicious=True,
-        cross_border=True,
-        root_cause="Unpinned dependency on litellm pulled the poisoned releases into a CI worker "
-        "holding long-lived cloud credentials.",
-        consequences="Identity theft and fraud risk for contractors (SSNs, ID documents, video); "
-        "exposure of customers' trade secrets; platform source code in attacker hands.",
-        measures_taken="Credentials rotated; poisoned versions blocked; dependencies hash-pinned; "
-        "identity-protection service offered to affected contractors; forensic firm engaged.",
-        gdpr_risk="high",
-        gdpr_risk_rationale="Identity documents and national identifiers of contractors were "
-        "exfiltrated by a malicious actor: high risk of identity theft (ENISA severity very high).",
-        nis2_significant=True,
-        nis2_significance_rationale="Malicious unauthorised access capable of severe operational "
-        "disruption (IR 2024/2690 Art. 3(1)(e)); exfiltration of customers' trade secrets.",
-    )
+    incident = Incident(reference=next_reference(2026), owner=owner, **LITELLM)
     incident.data_categories = _categories()
     incident.jurisdictions = [
         AffectedJurisdiction(code=code, people=people, records=records)
@@ -272,6 +237,43 @@ def _incident(owner: User, author: User) -> Incident:
     for when, text in NOTES:
         timeline.record(incident, "note", text, author, at=_at(when))
     return incident
+
+
+# The March incident's facts, as its incident commander recorded them.
+LITELLM = dict(
+    title="LiteLLM supply-chain compromise: credential theft and platform data exfiltration",
+    summary=(
+        "Two poisoned releases of the open-source LiteLLM library (1.82.7 and 1.82.8) ran "
+        "in a build worker and exfiltrated cloud credentials. With them an attacker copied "
+        "about 4 TB: 939 GB of platform source code, the 211 GB user database, and about "
+        "3 TB of video interviews and identity documents of more than 40,000 contractors, "
+        "including names and US Social Security numbers. AI-lab customers' training "
+        "methodology was exposed."
+    ),
+    status="contained",
+    severity="critical",
+    occurred_at=_at("2026-03-24T11:40"),
+    detected_at=_at("2026-03-26T08:05"),
+    aware_at=_at("2026-03-27T09:15"),
+    discovered_at=_at("2026-03-27T09:15"),
+    contained_at=_at("2026-03-28T22:30"),
+    personal_data_breach=True,
+    phi_breach=False,
+    malicious=True,
+    cross_border=True,
+    root_cause="Unpinned dependency on litellm pulled the poisoned releases into a CI worker "
+    "holding long-lived cloud credentials.",
+    consequences="Identity theft and fraud risk for contractors (SSNs, ID documents, video); "
+    "exposure of customers' trade secrets; platform source code in attacker hands.",
+    measures_taken="Credentials rotated; poisoned versions blocked; dependencies hash-pinned; "
+    "identity-protection service offered to affected contractors; forensic firm engaged.",
+    gdpr_risk="high",
+    gdpr_risk_rationale="Identity documents and national identifiers of contractors were "
+    "exfiltrated by a malicious actor: high risk of identity theft (ENISA severity very high).",
+    nis2_significant=True,
+    nis2_significance_rationale="Malicious unauthorised access capable of severe operational "
+    "disruption (IR 2024/2690 Art. 3(1)(e)); exfiltration of customers' trade secrets.",
+)
 
 
 def _categories(codes=CATEGORIES) -> list[DataCategory]:

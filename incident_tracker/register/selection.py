@@ -289,6 +289,36 @@ def iso(value: datetime | None, tz: ZoneInfo) -> str | None:
 
 def entry(incident: Incident, query: RegisterQuery, tz: ZoneInfo) -> dict:
     """One incident of the register as plain values."""
+    return {
+        "reference": incident.reference,
+        "title": incident.title,
+        "status": incident.status,
+        "severity": incident.severity,
+        **{name: iso(getattr(incident, name), tz) for name in INSTANTS},
+        "recorded_at": iso(incident.created_at, tz),
+        "nature": incident.summary or "",
+        "malicious": incident.malicious,
+        "cross_border": incident.cross_border,
+        "personal_data_breach": incident.personal_data_breach,
+        **_data_hit(incident),
+        "likely_consequences": incident.consequences or "",
+        "measures_taken": incident.measures_taken or "",
+        "root_cause": incident.root_cause or "",
+        "gdpr_risk": incident.gdpr_risk,
+        "gdpr_risk_rationale": incident.gdpr_risk_rationale or "",
+        "nis2_significant": incident.nis2_significant,
+        "nis2_significance_rationale": incident.nis2_significance_rationale or "",
+        "obligations": [
+            obligation_entry(row, tz) for row in incident.obligations if query.wants(row)
+        ],
+    }
+
+
+INSTANTS = ("occurred_at", "detected_at", "aware_at", "contained_at", "closed_at")
+
+
+def _data_hit(incident: Incident) -> dict:
+    """The data categories and the places with their counts (a total of records only if known)."""
     places = [
         {
             "code": row.code,
@@ -302,35 +332,11 @@ def entry(incident: Incident, query: RegisterQuery, tz: ZoneInfo) -> dict:
     known_records = [place["records"] for place in places if place["records"] is not None]
     categories = incident.data_categories
     return {
-        "reference": incident.reference,
-        "title": incident.title,
-        "status": incident.status,
-        "severity": incident.severity,
-        "occurred_at": iso(incident.occurred_at, tz),
-        "detected_at": iso(incident.detected_at, tz),
-        "aware_at": iso(incident.aware_at, tz),
-        "contained_at": iso(incident.contained_at, tz),
-        "closed_at": iso(incident.closed_at, tz),
-        "recorded_at": iso(incident.created_at, tz),
-        "nature": incident.summary or "",
-        "malicious": incident.malicious,
-        "cross_border": incident.cross_border,
-        "personal_data_breach": incident.personal_data_breach,
         "data_categories": [category.name for category in categories],
         "special_categories": [c.name for c in categories if c.special_category],
         "people_total": sum(place["people"] for place in places),
         "records_total": sum(known_records) if known_records else None,
         "places": places,
-        "likely_consequences": incident.consequences or "",
-        "measures_taken": incident.measures_taken or "",
-        "root_cause": incident.root_cause or "",
-        "gdpr_risk": incident.gdpr_risk,
-        "gdpr_risk_rationale": incident.gdpr_risk_rationale or "",
-        "nis2_significant": incident.nis2_significant,
-        "nis2_significance_rationale": incident.nis2_significance_rationale or "",
-        "obligations": [
-            obligation_entry(row, tz) for row in incident.obligations if query.wants(row)
-        ],
     }
 
 

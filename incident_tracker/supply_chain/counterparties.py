@@ -7,26 +7,21 @@ register as statutory ones follow the facts (a moved deadline is logged on the t
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from sqlalchemy import func
+from flask_login import login_required
 
 from ..core.contracts import PRESETS
 from ..extensions import db
-from ..incidents import timeline
-from ..incidents.regeneration import regenerate
 from ..models import (
     COUNTERPARTY_KINDS,
     ComponentUse,
     Contract,
     Counterparty,
-    Incident,
-    IncidentParty,
     NoticeClause,
     System,
 )
-from ..web import profile
 from ..web.forms import PostForm
 from ..web.roles import REGISTER_EDITORS, may, role_required
+from . import party_incidents
 from .counterparty_forms import (
     HOLDERS,
     ClauseForm,
@@ -63,7 +58,10 @@ def index():
         statement = statement.where(Counterparty.kind == kind)
     rows = list(db.session.execute(statement).scalars())
     return render_template(
-        "supply_chain/counterparties/index.html", counterparties=rows, kind=kind, kinds=COUNTERPARTY_KINDS
+        "supply_chain/counterparties/index.html",
+        counterparties=rows,
+        kind=kind,
+        kinds=COUNTERPARTY_KINDS,
     )
 
 
@@ -78,10 +76,10 @@ def new():
     _fill_party(party, form)
     db.session.add(party)
     db.session.flush()
-    linked = _link_mentions(party)
-    _refresh_incidents(party, f"because {party.name} was registered")
+    linked = party_incidents.link_mentions(party)
+    party_incidents.refresh_incidents(party, f"because {party.name} was registered")
     db.session.commit()
-    flash(f"{party.name} registered.{_linked_message(linked)}", "success")
+    flash(f"{party.name} registered.{party_incidents.linked_message(linked)}", "success")
     return redirect(url_for("counterparties.show", party_id=party.id))
 
 
@@ -101,10 +99,10 @@ def edit(party_id: int):
     if not form.validate_on_submit():
         return _page("supply_chain/counterparties/form.html", form, party=party)
     _fill_party(party, form)
-    linked = _link_mentions(party)
-    _refresh_incidents(party, f"because the counterparty {party.name} changed")
+    linked = party_incidents.link_mentions(party)
+    party_incidents.refresh_incidents(party, f"because the counterparty {party.name} changed")
     db.session.commit()
-    flash(f"{party.name} saved.{_linked_message(linked)}", "success")
+    flash(f"{party.name} saved.{party_incidents.linked_message(linked)}", "success")
     return redirect(url_for("counterparties.show", party_id=party.id))
 
 
@@ -115,7 +113,9 @@ def new_contract(party_id: int):
     party = db.get_or_404(Counterparty, party_id)
     form = ContractForm()
     if not form.validate_on_submit():
-        return _page("supply_chain/counterparties/contract_form.html", form, party=party, contract=None)
+        return _page(
+            "supply_chain/counterparties/contract_form.html", form, party=party, contract=None
+        )
     contract = Contract(**{name: form[name].data for name in CONTRACT_FIELDS})
     party.contracts.append(contract)
     return _contract_saved(contract, f"Contract {contract.title} added.")
@@ -129,7 +129,9 @@ def edit_contract(contract_id: int):
     form = ContractForm(obj=contract)
     if not form.validate_on_submit():
         party = contract.counterparty
-        return _page("supply_chain/counterparties/contract_form.html", form, party=party, contract=contract)
+        return _page(
+            "supply_chain/counterparties/contract_form.html", form, party=party, contract=contract
+        )
     for name in CONTRACT_FIELDS:
         setattr(contract, name, form[name].data)
     return _contract_saved(contract, f"Contract {contract.title} saved.")
@@ -284,7 +286,7 @@ def _show_page(party: Counterparty, component_form: ComponentForm):
         party=party,
         component_form=component_form,
         button_form=PostForm(formdata=None),
-        incidents=_open_incidents(party),
+        incidents=party_incidents.open_incidents(party),
         uses=_uses(ComponentUse.vendor_id == party.id),
         holders=_holders(party) if party.kind == "customer" else ([], []),
     )
@@ -373,57 +375,9 @@ def _require_post_form() -> None:
 
 def _contract_saved(contract: Contract, message: str):
     """Regenerate the incidents the contract binds, commit once, and go back to its party."""
-    _refresh_incidents(contract.counterparty, f"because the contract {contract.title} changed")
+    party_incidents.refresh_incidents(
+        contract.counterparty, f"because the contract {contract.title} changed"
+    )
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("counterparties.show", party_id=contract.counterparty.id))
-
-
-def _open_incidents(party: Counterparty) -> list[Incident]:
-    """The incidents that are not closed and involve the counterparty."""
-    statement = (
-        db.select(Incident)
-        .join(Incident.parties)
-        .where(IncidentParty.counterparty_id == party.id, Incident.status != "closed")
-        .order_by(Incident.id)
-        .distinct()
-    )
-    return list(db.session.execute(statement).scalars())
-
-
-def _link_mentions(party: Counterparty) -> list[str]:
-    """Link the parties of open incidents that name the counterparty but were recorded before it
-    was registered (or given this name), as saving those incidents would have: its contracts
-    then reach them. Each link is noted on the incident's timeline; returns their references."""
-    statement = (
-        db.select(IncidentParty)
-        .join(IncidentParty.incident)
-        .where(
-            IncidentParty.counterparty_id.is_(None),
-            func.lower(func.trim(IncidentParty.name)) == party.name.strip().lower(),
-            Incident.status != "closed",
-        )
-        .order_by(IncidentParty.id)
-    )
-    mentions = list(db.session.execute(statement).scalars())
-    for mention in mentions:
-        mention.counterparty = party
-        text = f"Party {mention.name} linked to the registered counterparty {party.name}."
-        timeline.record(mention.incident, "edited", text, current_user)
-    return sorted({mention.incident.reference for mention in mentions})
-
-
-def _linked_message(references: list[str]) -> str:
-    if not references:
-        return ""
-    return f" Linked to the open incident(s) naming it: {', '.join(references)}."
-
-
-def _refresh_incidents(party: Counterparty, because: str) -> None:
-    """Regenerate the obligations of every open incident involving the counterparty (no commit)."""
-    organization = profile.current()
-    if organization is None or party.id is None:
-        return
-    actor = current_user._get_current_object()
-    for incident in _open_incidents(party):
-        regenerate(incident, organization, actor, because)

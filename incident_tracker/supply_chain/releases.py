@@ -25,7 +25,9 @@ RACE = "Someone marked one of these releases at the same moment; nothing was sav
 def index():
     """List the releases marked compromised, newest first."""
     return render_template(
-        "supply_chain/releases/index.html", releases=_releases(), may_respond=may(SUPPLY_CHAIN_RESPONDERS)
+        "supply_chain/releases/index.html",
+        releases=_releases(),
+        may_respond=may(SUPPLY_CHAIN_RESPONDERS),
     )
 
 
@@ -35,7 +37,9 @@ def new():
     """Mark one or more releases compromised (each row is written once and never changed)."""
     form = ReleaseForm(data={"known_at": utcnow()}, meta={"timezone": profile.timezone_name()})
     if not form.validate_on_submit():
-        return render_template("supply_chain/releases/new.html", form=form), 422 if form.is_submitted() else 200
+        return render_template(
+            "supply_chain/releases/new.html", form=form
+        ), 422 if form.is_submitted() else 200
     rows = [
         CompromisedRelease(
             package_url=url,
@@ -100,7 +104,9 @@ def opened():
     linked = request.args.getlist("linked")
     statement = db.select(Incident).where(Incident.reference.in_(created + linked))
     incidents = list(db.session.execute(statement.order_by(Incident.reference)).scalars())
-    return render_template("supply_chain/releases/opened.html", incidents=incidents, created=set(created))
+    return render_template(
+        "supply_chain/releases/opened.html", incidents=incidents, created=set(created)
+    )
 
 
 def _opened_message(created: list[str], linked: list[str]) -> str:

@@ -45,7 +45,9 @@ def index():
     )
     notices = list(db.session.execute(statement).scalars())
     return render_template(
-        "supply_chain/vendor_notices/index.html", notices=notices, may_respond=may(SUPPLY_CHAIN_RESPONDERS)
+        "supply_chain/vendor_notices/index.html",
+        notices=notices,
+        may_respond=may(SUPPLY_CHAIN_RESPONDERS),
     )
 
 
