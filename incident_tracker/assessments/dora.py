@@ -21,7 +21,7 @@ from ..models import Incident, Organization, utcnow
 from ..web.fields import InstantField, choices, ensure_unique
 from ..web.forms import LONG_TEXT
 from ..web.localtime import display
-from . import methods as assessing
+from . import methods
 from .methods import AssessmentError, Criterion, Outcome
 
 CHOICES = (("major", "major"), ("not_major", "not major"))
@@ -205,7 +205,7 @@ def _not_above(field, total, what: str) -> None:
 
 
 class DoraMethod:
-    """The DORA major-incident classification as an assessing.Method."""
+    """The DORA major-incident classification as an methods.Method."""
 
     kind = "dora"
     title = "DORA classification"
@@ -371,4 +371,4 @@ def summary(result: DoraClassification, tz: ZoneInfo) -> str:
     return text
 
 
-METHOD = assessing.register(DoraMethod())
+METHOD = methods.register(DoraMethod())

@@ -36,7 +36,7 @@ from ..core.severity import (
 )
 from ..models import Incident, Organization
 from ..web.fields import choices
-from . import methods as assessing
+from . import methods
 from .methods import AssessmentError, Criterion, Outcome
 
 RATIONALE_LENGTH = 4000
@@ -276,4 +276,4 @@ def _details(result: SeverityAssessment) -> dict:
     }
 
 
-ENISA_METHOD = assessing.register(EnisaMethod())
+ENISA_METHOD = methods.register(EnisaMethod())

@@ -32,7 +32,7 @@ from ..core.severity import Judgement, Reason
 from ..models import Incident, Organization
 from ..web import profile
 from ..web.fields import choices
-from . import methods as assessing
+from . import methods
 from .fields import AmountField, CountField, DurationForm
 from .methods import AssessmentError, Criterion, Outcome
 
@@ -358,4 +358,4 @@ class Nis2Method:
         }
 
 
-METHOD = assessing.register(Nis2Method())
+METHOD = methods.register(Nis2Method())

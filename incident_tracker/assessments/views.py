@@ -15,16 +15,13 @@ from ..incidents.references import incident_or_404
 from ..models import Incident
 from ..web import profile
 from ..web.roles import DECIDERS, role_required
-from . import dora as assessment_dora
-from . import enisa as assessment_enisa
-from . import methods as assessing
-from . import nis2 as assessment_nis2
+from . import dora, enisa, methods, nis2
 from .methods import AssessmentError, Decision
 
 bp = Blueprint("assessments", __name__, url_prefix="/incidents")
 
 REASON_LENGTH = 4000
-REGISTERED = (assessment_enisa, assessment_nis2, assessment_dora)  # importing them registers them
+REGISTERED = (enisa, nis2, dora)  # importing them registers them
 
 
 @bp.get("/<reference>/assessments")
@@ -32,14 +29,14 @@ REGISTERED = (assessment_enisa, assessment_nis2, assessment_dora)  # importing t
 def index(reference: str):
     """Each assessment's current decision with its criteria, and every earlier version."""
     incident = _incident(reference)
-    current = {kind: assessing.latest(incident, kind) for kind in assessing.METHODS}
+    current = {kind: methods.latest(incident, kind) for kind in methods.METHODS}
     return render_template(
         "assessments/index.html",
         incident=incident,
-        methods=assessing.METHODS,
+        methods=methods.METHODS,
         current=current,
-        history=assessing.history(incident),
-        criteria=assessing.criteria,
+        history=methods.history(incident),
+        criteria=methods.criteria,
         may_decide=current_user.role in DECIDERS,
     )
 
@@ -48,9 +45,9 @@ def index(reference: str):
 @role_required(*DECIDERS)
 def assess(reference: str, kind: str):
     """Assess (the method proposes), then record the decision (a new version)."""
-    incident, method = _incident(reference), assessing.METHODS.get(kind) or abort(404)
-    previous = assessing.latest(incident, kind)
-    data = method.prefill(assessing.inputs_of(previous), incident)
+    incident, method = _incident(reference), methods.METHODS.get(kind) or abort(404)
+    previous = methods.latest(incident, kind)
+    data = method.prefill(methods.inputs_of(previous), incident)
     form = _form_class(method)(data=data, meta={"timezone": profile.timezone_name()})
     if request.method == "GET" or not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
@@ -67,12 +64,12 @@ def _decide(incident: Incident, method, form, outcome):
         reason=form.reason.data or "",
         classified_at=getattr(getattr(form, "classified_at", None), "data", None),
     )
-    problem = assessing.decision_problem(outcome, decision)
+    problem = methods.decision_problem(outcome, decision)
     if problem:
         form.reason.errors = [problem]
         return _page(incident, method, form, outcome), 422
     user = current_user._get_current_object()
-    row = assessing.record(
+    row = methods.record(
         incident, method, method.inputs(form), outcome, decision, user, profile.current()
     )
     db.session.commit()

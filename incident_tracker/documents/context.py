@@ -7,7 +7,7 @@ editor checks templates against SAMPLE, and the app's variables page lists both.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from ..assessments import methods as assessing
+from ..assessments import methods
 from ..core.contracts import ClausePeriod, Trigger, describe_clock
 from ..facts import codes
 from ..models import (
@@ -219,7 +219,7 @@ def assessments_context(incident: Incident, tz: ZoneInfo) -> dict:
     """The current version of each assessment (blank values where there is none yet)."""
     found = {}
     for kind in ASSESSMENT_KINDS:
-        row = assessing.latest(incident, kind) if incident.id else None
+        row = methods.latest(incident, kind) if incident.id else None
         found[kind] = (
             {
                 "decision": row.decision.replace("_", " "),

@@ -32,7 +32,7 @@ from ..models import (
 from ..models.supply_chain import SCOPES, TRIGGERS, UNITS
 from ..web.fields import CheckboxListField, JurisdictionField, choices, enum_choices
 from ..web.localtime import zone
-from . import exposure as supply_chain
+from . import exposure
 
 HOLDERS = ("vendor", "processor")  # the kinds that hold customers' data and use components
 CUSTOM = ""  # the preset choice that leaves the clock to the fields below it
@@ -330,7 +330,7 @@ class ComponentForm(FlaskForm):
         field.data = package_only(purl)
 
     def validate_versions(self, field):
-        field.data = _core_check(supply_chain.check_versions, field.data)
+        field.data = _core_check(exposure.check_versions, field.data)
 
 
 def package_only(purl: PackageURL) -> str:

@@ -6,13 +6,13 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..incidents import contracts
+from ..incidents.contracts import engine_contract
 from ..models import CompromisedRelease, Incident, utcnow
 from ..web import profile
 from ..web.fields import choices
 from ..web.roles import SUPPLY_CHAIN_RESPONDERS, may, role_required
-from . import exposure as supply_chain
-from . import opening as supply_chain_incidents
+from . import exposure as release_exposure
+from . import opening
 from .forms import OpenIncidentsForm, ReleaseForm
 
 bp = Blueprint("releases", __name__, url_prefix="/releases")
@@ -85,7 +85,7 @@ def open_incidents():
         flash("Set up the organization profile first: its duties drive every clock.", "warning")
         return redirect(url_for("organization.edit"))
     releases, actor = _chosen(form.releases.data), current_user._get_current_object()
-    opened = supply_chain_incidents.open_incidents(releases, org, actor)
+    opened = opening.open_incidents(releases, org, actor)
     db.session.commit()
     if not opened:
         flash("No system or vendor uses these releases: no incident was opened.", "info")
@@ -119,13 +119,13 @@ def _opened_message(created: list[str], linked: list[str]) -> str:
 
 
 def _exposure_page(releases: list[CompromisedRelease], form: OpenIncidentsForm):
-    found = [supply_chain.exposure(release.package_url) for release in releases]
-    contracts = {c.id: contracts.engine_contract(c) for item in found for c in item.contracts}
+    found = [release_exposure.exposure(release.package_url) for release in releases]
+    contracts = {c.id: engine_contract(c) for item in found for c in item.contracts}
     return render_template(
         "supply_chain/releases/exposure.html",
         pairs=list(zip(releases, found, strict=True)),
         contracts=contracts,
-        origins=supply_chain_incidents.origins(releases),
+        origins=opening.origins(releases),
         form=form,
         may_respond=may(SUPPLY_CHAIN_RESPONDERS),
     )

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Counterparty, VendorNotice, utcnow
 from ..web import profile
 from ..web.roles import SUPPLY_CHAIN_RESPONDERS, may, role_required
-from . import opening as supply_chain_incidents
+from . import opening
 from .forms import LETTER_LIMIT, MB, VendorNoticeForm, vendor_choices
 
 bp = Blueprint("vendor_notices", __name__, url_prefix="/vendor-notices")
@@ -67,7 +67,7 @@ def new():
         status = 422 if form.is_submitted() else 200
         return render_template("supply_chain/vendor_notices/new.html", form=form), status
     notice = _notice(form)
-    incident = supply_chain_incidents.receive_notice(
+    incident = opening.receive_notice(
         notice, org, current_user._get_current_object(), form.target, form.aware_at.data
     )
     db.session.commit()
@@ -119,5 +119,5 @@ def _notice(form: VendorNoticeForm) -> VendorNotice:
         recorded_by=current_user._get_current_object(),
     )
     if form.letter_bytes is not None:
-        supply_chain_incidents.archive_letter(notice, form.letter_bytes, form.letter_name)
+        opening.archive_letter(notice, form.letter_bytes, form.letter_name)
     return notice
