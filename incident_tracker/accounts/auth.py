@@ -26,12 +26,16 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Return the active user with this id, or None (which logs the session out)."""
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    """Return the active user the session names, if the session is of the user's current
+    generation; else None, which logs the session out (after logout or a password change)."""
+    user_id, _, generation = session_id.partition(".")
+    if not (user_id.isdigit() and generation.isdigit()) or len(session_id) > 40:
         return None
     user = profile.first_read(int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_generation != int(generation):
+        return None
+    return user
 
 
 def safe_next(target: str | None) -> str:
@@ -92,7 +96,10 @@ def _spend_equal_time(password: str) -> None:
 @bp.post("/logout")
 @login_required
 def logout():
-    """Log out (a POST, so that a link on another site cannot do it)."""
+    """Log out (a POST, so that a link on another site cannot do it): every session of the user
+    ends, on every device, and a copy of the cookie no longer works."""
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
@@ -111,7 +118,9 @@ def password():
             form.new.errors.extend(passwords.problems(form.new.data, user.email))
         if not form.current.errors and not form.new.errors:
             user.set_password(form.new.data)
+            user.end_sessions()  # every other session ends; this one is renewed below
             db.session.commit()
-            flash("Your password is changed.", "success")
+            login_user(user)
+            flash("Your password is changed; your other sessions have ended.", "success")
             return redirect(url_for("dashboard.index"))
     return render_template("accounts/password.html", form=form)

@@ -28,10 +28,21 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Named by every session of the user (get_id); bumped by logout and a password change, which
+    # so end every session of the user, on any device.
+    session_generation: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the user and the generation of their sessions."""
+        return f"{self.id}.{self.session_generation}"
+
+    def end_sessions(self) -> None:
+        """End every session of this user (the caller commits)."""
+        self.session_generation = (self.session_generation or 1) + 1
 
     def set_password(self, password: str) -> None:
         """Hash with scrypt (Werkzeug's default KDF)."""

@@ -3,6 +3,9 @@
 import pytest
 from werkzeug.routing import IntegerConverter
 
+from incident_tracker.accounts.auth import load_user
+from incident_tracker.extensions import db
+from incident_tracker.models import User
 from tests.helpers import PASSWORD, incident_form
 
 PAGES = [
@@ -169,3 +172,56 @@ def test_the_api_and_the_calendar_need_their_secrets(app, client):
         method = sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
         status = client.open(url, method=method).status_code
         assert status == (401 if url.startswith("/api/") else 404), url
+
+
+NEW_PASSWORD = "violet staple orbit lantern"
+
+
+def _copy_of(app, client):
+    """A second browser holding a copy of the first one's session cookie."""
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert copy.get("/").status_code == 200, "the copied cookie works while the session lives"
+    return copy
+
+
+def test_logout_ends_every_session_of_the_user_and_a_copied_cookie(app, client, make_user, login):
+    user = make_user("dpo")
+    login(user)
+    copy = _copy_of(app, client)
+    elsewhere = app.test_client()
+    login(user, on=elsewhere)
+    client.post("/auth/logout")
+    assert copy.get("/").headers["Location"].startswith("/auth/login")
+    assert elsewhere.get("/").headers["Location"].startswith("/auth/login")
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(
+    app, client, make_user, login
+):
+    user = make_user("commander")
+    login(user)
+    other = app.test_client()
+    login(user, on=other)
+    copy = _copy_of(app, other)
+    change = {"current": PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    assert client.post("/auth/password", data=change).status_code == 302
+    assert client.get("/").status_code == 200, "the session that changed it goes on"
+    assert other.get("/").status_code == 302 and copy.get("/").status_code == 302
+
+
+def test_deactivation_ends_the_users_sessions(app, client, make_user, login):
+    user = make_user("legal")
+    login(user)
+    copy = _copy_of(app, client)
+    with app.app_context():
+        db.session.get(User, user.id).active = False
+        db.session.commit()
+    assert client.get("/").status_code == 302 and copy.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("session_id", ["1", "1.", ".1", "1.x", "1.1.1", "9" * 60 + ".1", "-1.1"])
+def test_a_session_naming_no_current_generation_is_refused(app, make_user, session_id):
+    make_user("admin")
+    with app.test_request_context():
+        assert load_user(session_id) is None
