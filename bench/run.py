@@ -107,7 +107,7 @@ def _database_rows(kind, url, folder, options, counts) -> list[Row]:
     app = measure.add_floor_route(create_app(config))
     with app.app_context():
         flask_migrate.upgrade()
-        _created, (email, password) = demo.load(datetime.now(UTC))
+        _created, ((email, password), *_) = demo.load(datetime.now(UTC))
     email = email.replace("admin@", "commander@")  # the demo's users share one password
     rows = []
     for size in options.sizes:

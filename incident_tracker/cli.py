@@ -84,10 +84,12 @@ def _read_password(from_stdin: bool, email: str) -> str:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo organization, users and incident (does nothing if they exist)."""
-    created, login = demo.load(utcnow())
+    created, logins = demo.load(utcnow())
     click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
-    if login:
-        click.echo(f"Demo login: {login[0]} / {login[1]} (roles: {', '.join(demo.ROLE_USERS)})")
+    if logins:
+        click.echo("Demo logins, each with its own password:")
+        for role, (email, password) in zip(demo.ROLE_USERS, logins, strict=False):
+            click.echo(f"  {role:<10} {email:<32} {password}")
 
 
 @click.command("sync-obligations")

@@ -6,6 +6,7 @@ interviews and identity documents of contractors (with US Social Security number
 training methodology of its AI-lab customers.
 """
 
+import os
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,7 +27,7 @@ from . import demo_supply_chain
 DOMAIN = "mercor-demo.example"
 ROLE_USERS = ("dpo", "admin", "commander", "legal", "viewer")
 DUBLIN = ZoneInfo("Europe/Dublin")
-LOGIN_FILE = "demo-login.txt"
+LOGIN_FILE = "demo-logins.txt"
 
 AFFECTED = {
     "US-CA": (14210, 15980),
@@ -162,13 +163,15 @@ def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=DUBLIN)
 
 
-def load(now: datetime) -> tuple[bool, tuple[str, str] | None]:
-    """Load the demo unless it exists; return (created, (e-mail, password) or None)."""
+def load(now: datetime) -> tuple[bool, tuple[tuple[str, str], ...]]:
+    """Load the demo unless it exists; return (created, the logins): an (e-mail, password) per
+    role of ROLE_USERS, in its order (the DPO's first), each its own password; none when the
+    demo was loaded before and its logins were not kept."""
     if db.session.get(Organization, 1) is not None:
-        return False, _saved_login()
+        return False, _saved_logins()
     catalogue.sync_shipped()
-    password = secrets.token_urlsafe(12)
-    users = [_user(role, password) for role in ROLE_USERS]
+    logins = tuple((f"{role}@{DOMAIN}", secrets.token_urlsafe(12)) for role in ROLE_USERS)
+    users = [_user(role, password) for role, (_, password) in zip(ROLE_USERS, logins, strict=True)]
     organization = _organization()
     db.session.add(organization)
     db.session.add_all(users)
@@ -185,9 +188,8 @@ def load(now: datetime) -> tuple[bool, tuple[str, str] | None]:
     db.session.add(live)
     regenerate(live, organization, users[2], "because the incident was recorded")
     db.session.commit()
-    login = (users[0].email, password)
-    _save_login(login)
-    return True, login
+    _save_logins(logins)
+    return True, logins
 
 
 def _user(role: str, password: str) -> User:
@@ -337,16 +339,20 @@ def _login_path() -> Path:
     return Path(current_app.instance_path) / LOGIN_FILE
 
 
-def _save_login(login: tuple[str, str]) -> None:
+def _save_logins(logins: tuple[tuple[str, str], ...]) -> None:
+    """Keep the logins for `incident-tracker demo` to print again: a file of the instance folder,
+    created readable by its owner only."""
     path = _login_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{login[0]}\n{login[1]}\n")
-    path.chmod(0o600)
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.writelines(f"{email}\t{password}\n" for email, password in logins)
 
 
-def _saved_login() -> tuple[str, str] | None:
+def _saved_logins() -> tuple[tuple[str, str], ...]:
     path = _login_path()
     if not path.exists():
-        return None
-    lines = path.read_text().splitlines()
-    return (lines[0], lines[1]) if len(lines) >= 2 else None
+        return ()
+    rows = [line.split("\t") for line in path.read_text().splitlines()]
+    return tuple((row[0], row[1]) for row in rows if len(row) == 2)

@@ -25,7 +25,7 @@ def seeded(app):
     """
     app.config["PAGE_CACHE_SIZE"] = 0
     with app.app_context():
-        _created, (email, password) = demo.load(datetime.now(UTC))
+        _created, ((email, password), *_) = demo.load(datetime.now(UTC))
     email = email.replace("admin@", "commander@")
 
     def to(size: int):

@@ -11,6 +11,7 @@ import pytest
 from incident_tracker.app import create_app
 from incident_tracker.extensions import db
 from incident_tracker.models import Incident, Organization, User
+from incident_tracker.ops import demo
 from incident_tracker.supply_chain import cascade
 from tests.helpers import PASSWORD
 
@@ -77,10 +78,19 @@ def test_create_user_refuses_a_duplicate_email(app, runner, make_user):
 def test_demo_loads_once_and_prints_a_working_login(app, runner, client):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "Demo login: dpo@mercor-demo.example / " in first.output
-    password = first.output.split("Demo login: dpo@mercor-demo.example / ")[1].split()[0]
+    assert "Demo logins, each with its own password:" in first.output
+    printed = dict(line.split()[1:] for line in first.output.splitlines() if "@" in line)
+    assert sorted(printed) == sorted(f"{role}@mercor-demo.example" for role in demo.ROLE_USERS)
+    assert len(set(printed.values())) == len(demo.ROLE_USERS), "every account its own password"
+    password = printed["dpo@mercor-demo.example"]
     second = runner.invoke(args=["demo"])
-    assert "already present" in second.output and password in second.output
+    assert "already present" in second.output and all(p in second.output for p in printed.values())
+    for email, secret in printed.items():
+        other = app.test_client()
+        answer = other.post("/auth/login", data={"email": email, "password": secret})
+        assert answer.status_code == 302, email
+        wrong = app.test_client().post("/auth/login", data={"email": email, "password": password})
+        assert (wrong.status_code == 302) == (email == "dpo@mercor-demo.example")
     with app.app_context():
         assert (
             db.session.execute(db.select(db.func.count()).select_from(Incident)).scalar_one() == 2

@@ -61,7 +61,7 @@ def data(app, client, runner):
     )
     assert created.exit_code == 0, created.output
     with app.app_context():
-        loaded, (email, password) = demo.load(utcnow())
+        loaded, ((email, password), *_) = demo.load(utcnow())
         assert loaded
         live = db.session.execute(select(Incident).order_by(Incident.id.desc())).scalars().first()
         row = next(r for r in live.obligations if r.rule_id == "gdpr.sa_notification")
