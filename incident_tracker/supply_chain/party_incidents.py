@@ -12,15 +12,18 @@ from ..models import Counterparty, Incident, IncidentParty
 from ..web import profile
 
 
-def open_incidents(party: Counterparty) -> list[Incident]:
-    """The incidents that are not closed and involve the counterparty."""
+def open_incidents(party: Counterparty, for_update: bool = False) -> list[Incident]:
+    """The incidents that are not closed and involve the counterparty, by id; with `for_update`
+    their rows are locked in that order, as the profile's regeneration locks every live incident
+    (regeneration.regenerate_all) and a filing or an edit locks its incident first."""
+    involved = db.select(IncidentParty.incident_id).where(IncidentParty.counterparty_id == party.id)
     statement = (
         db.select(Incident)
-        .join(Incident.parties)
-        .where(IncidentParty.counterparty_id == party.id, Incident.status != "closed")
+        .where(Incident.id.in_(involved), Incident.status != "closed")
         .order_by(Incident.id)
-        .distinct()
     )
+    if for_update:
+        statement = statement.with_for_update()
     return list(db.session.execute(statement).scalars())
 
 
@@ -58,5 +61,5 @@ def refresh_incidents(party: Counterparty, because: str) -> None:
     if organization is None or party.id is None:
         return
     actor = current_user._get_current_object()
-    for incident in open_incidents(party):
+    for incident in open_incidents(party, for_update=True):
         regenerate(incident, organization, actor, because)

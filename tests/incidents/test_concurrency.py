@@ -133,3 +133,33 @@ def _post_in_thread(client, url: str, data: dict) -> _Post:
     post = _Post(client, url, data)
     post.start()
     return post
+
+
+def test_a_change_of_the_register_waits_for_a_filing_in_its_incident(app, client, as_role):
+    """A counterparty's change regenerates every open incident it is involved in: it locks them
+    first, in id order, as the profile's change does, so it waits for a filing holding one."""
+    as_role("dpo")
+    party = {"name": "Acme AI", "kind": "customer", "country": "de", "timezone": "Europe/Berlin"}
+    registered = client.post("/counterparties/new", data=party)
+    assert registered.status_code == 302, registered.data
+    party_url = registered.headers["Location"]
+    parties = {"parties-0-name": "Acme AI", "parties-0-kind": "customer"}
+    reference = reference_from(
+        client.post(
+            "/incidents/new",
+            data=incident_form(**parties, **{"parties-0-role": "affected_customer"}),
+        )
+    )
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            return
+        incident_id = get_incident(reference).id
+        db.session.remove()
+        with db.engine.connect() as filing:  # a filing in progress: its incident's row locked
+            filing.execute(select(Incident.id).where(Incident.id == incident_id).with_for_update())
+            # New notes move no deadline and write nothing of the incident: only a lock waits.
+            changed = _post_in_thread(client, f"{party_url}/edit", {**party, "notes": "Renewed."})
+            assert not changed.done.wait(1.0)  # the register's change waits for the filing
+            filing.commit()
+        changed.join(10)
+        assert changed.status == 302
