@@ -22,7 +22,7 @@ from ..obligations.filings import (
     locked_obligation,
     record_filing,
 )
-from ..web import profile, versions
+from ..web import profile
 from ..web.roles import DECIDERS, FILERS, INCIDENT_EDITORS
 from . import schemas as s
 
@@ -235,12 +235,19 @@ class IncidentItem(MethodView):
         """Change the fields given; `version` must be the one read, or 409."""
         _require(INCIDENT_EDITORS)
         incident = _incident(reference)
-        if not versions.claim(Incident, incident.id, data.get("version")):
+        try:
+            records.change(
+                incident,
+                _changes(data),
+                profile.current(),
+                g.api_token.user,
+                version=data.get("version"),
+            )
+        except records.Stale:
             abort(
                 409,
                 message=f"{reference} changed since version {data.get('version')}; read it again",
             )
-        records.change(incident, _changes(data), profile.current(), g.api_token.user)
         _check_order(incident)
         db.session.commit()
         return dump_incident(incident)

@@ -148,7 +148,7 @@ def record(
     changes = records.Changes(
         scalars=method.scalars(decision.value, outcome, decision.classified_at)
     )
-    records.change(incident, changes, organization, actor)
+    records.change(incident, changes, organization, actor, version=records.ANY_VERSION)
     timeline.record(incident, "assessment", _sentence(method, row, outcome, actor), actor)
     return row
 

@@ -18,6 +18,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..web import versions
 from . import contracts, timeline
 from .references import next_reference
 from .regeneration import regenerate
@@ -73,8 +74,31 @@ def record(changes: Changes, org: Organization, actor: User) -> Incident:
     return incident
 
 
-def change(incident: Incident, changes: Changes, org: Organization, actor: User) -> list[str]:
-    """Apply changes; one timeline sentence per changed value; regenerate the obligations."""
+class Stale(Exception):
+    """The incident changed since the caller's form or request read it."""
+
+
+ANY_VERSION = object()  # a writer that read no form of the incident (a decision, a release)
+
+
+def change(
+    incident: Incident,
+    changes: Changes,
+    org: Organization,
+    actor: User,
+    version: int | None | object,
+) -> list[str]:
+    """Apply changes; one timeline sentence per changed value; regenerate the obligations.
+
+    Every writer of an incident's facts comes here, and first claims the incident's version, which
+    also locks its row until the commit: `version` is the one the caller's form or request read
+    (None or another one raises Stale, and nothing is changed); ANY_VERSION, for a writer that
+    read no form of the incident (an assessment's decision, opening from a release), bumps it,
+    so that an edit form read before the decision is stale and cannot set its facts back."""
+    if version is ANY_VERSION:
+        versions.bump(Incident, incident.id)
+    elif not versions.claim(Incident, incident.id, version):
+        raise Stale(f"{incident.reference} changed since version {version}")
     before = timeline.snapshot(incident, SCALAR_FIELDS)
     _apply(changes, incident)
     after = timeline.snapshot(incident, SCALAR_FIELDS)

@@ -73,11 +73,16 @@ def edit(reference: str):
     form = _form(data=_form_data(incident))
     if not form.validate_on_submit():
         return render_template("incidents/form.html", form=form, incident=incident)
-    if not versions.claim(Incident, incident.id, form.submitted_version()):
+    try:
+        sentences = records.change(
+            incident,
+            _changes(form),
+            profile.current(),
+            current_user._get_current_object(),
+            version=form.submitted_version(),
+        )
+    except records.Stale:
         return _conflict(incident, form)
-    sentences = records.change(
-        incident, _changes(form), profile.current(), current_user._get_current_object()
-    )
     db.session.commit()
     flash(f"Saved {incident.reference}: {len(sentences)} change(s).", "success")
     return redirect(url_for("incidents.show", reference=incident.reference))

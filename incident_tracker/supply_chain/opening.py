@@ -184,8 +184,9 @@ def add_parties(incident: Incident, rows: list[dict], org: Organization, actor: 
     named = {key for row in current for key in _party_keys(row)}
     missing = [row for row in rows if not _party_keys(row) & named]
     if missing:
-        records.change(incident, records.Changes(parties=current + missing), org, actor)
-        incident.version += 1  # an edit form read before this change is now stale
+        changes = records.Changes(parties=current + missing)
+        # the version is bumped: an edit form read before this change is now stale
+        records.change(incident, changes, org, actor, version=records.ANY_VERSION)
     return bool(missing)
 
 

@@ -21,6 +21,18 @@ def claim(model, row_id: int, version: int | None) -> bool:
     return db.session.execute(statement).rowcount == 1
 
 
+def bump(model, row_id: int) -> None:
+    """Bump the row's version whatever it is (and lock the row until commit): for a writer that
+    read no form of it, so that every form read before is then stale."""
+    statement = (
+        update(model)
+        .where(model.id == row_id)
+        .values(version=model.version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(statement)
+
+
 def stamp() -> str:
     """The moment a form is handed out, to show later what changed since."""
     return utcnow().isoformat()

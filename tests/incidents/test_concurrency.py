@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from incident_tracker.extensions import db
 from incident_tracker.models import Incident, Organization
+from tests.assessments.test_enisa import SENSITIVE, enisa
 from tests.helpers import (
     ORGANIZATION_FORM,
     edit_form,
@@ -15,6 +16,8 @@ from tests.helpers import (
     reference_from,
     with_version,
 )
+
+ENISA_HIGH = {**enisa(SENSITIVE, ei="significant", conf="known_recipients"), "decision": "high"}
 
 
 def test_a_stale_form_never_overwrites_a_newer_save(app, client, as_role):
@@ -163,3 +166,23 @@ def test_a_change_of_the_register_waits_for_a_filing_in_its_incident(app, client
             filing.commit()
         changed.join(10)
         assert changed.status == 302
+
+
+def test_an_edit_form_read_before_an_assessment_decision_cannot_set_the_risk_back(
+    app, client, as_role, make_user, login
+):
+    """A decision changes the incident's facts through the same versioned write path as an edit:
+    the commander's form, read before the DPO decided, is stale (409) and changes nothing."""
+    as_role("dpo")
+    reference = reference_from(client.post("/incidents/new", data=incident_form(gdpr_risk="")))
+    commander = app.test_client()
+    login(make_user("commander"), on=commander)
+    stale = edit_form(commander, reference, gdpr_risk="unlikely")
+    decided = client.post(
+        f"/incidents/{reference}/assessments/enisa", data={**ENISA_HIGH, "record": "1"}
+    )
+    assert decided.status_code == 302, decided.data.decode()[:2000]
+    answer = commander.post(f"/incidents/{reference}/edit", data=stale)
+    assert answer.status_code == 409
+    with app.app_context():
+        assert get_incident(reference).gdpr_risk == "high"
