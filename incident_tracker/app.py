@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api, cli
@@ -15,6 +16,7 @@ from .config import (
     Defaults,
     database_uri,
     instance_path,
+    keep_private,
     resource_dir,
     write_instance_config,
 )
@@ -48,11 +50,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(
         app.config.get("DATABASE_URL"), Path(app.instance_path)
     )
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: see instance/config.py")
     _serve_safely(app)
     _init_extensions(app)
     return app
+
+
+def _private_sqlite_file(uri: str) -> None:
+    url = make_url(uri)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        if not url.database.startswith("file:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            keep_private(Path(url.database))
 
 
 def _serve_safely(app: Flask) -> None:

@@ -77,6 +77,28 @@ def write_instance_config(folder: Path) -> None:
         draft.unlink(missing_ok=True)
 
 
+def create_private(path: Path) -> None:
+    """Create an empty file readable and writable by its owner only, before anything writes into
+    it (a file created by another program takes the umask's mode, 0644 under the usual 022)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def keep_private(database: Path) -> None:
+    """The SQLite database holds personal data and password hashes: create it 0600 (SQLite gives
+    its -wal and -shm files the database's mode), and take the group's and others' access from
+    an existing one of ours."""
+    try:
+        create_private(database)
+    except FileExistsError:
+        for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            try:
+                status = path.stat()
+            except FileNotFoundError:
+                continue
+            if status.st_uid == os.geteuid() and status.st_mode & 0o077:
+                path.chmod(status.st_mode & 0o700)
+
+
 def database_uri(url: str | None, folder: Path) -> str:
     """Turn the configured URL into the one SQLAlchemy uses (psycopg 3 for PostgreSQL)."""
     if not url:

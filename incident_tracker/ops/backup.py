@@ -24,6 +24,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import URL
 
+from ..config import create_private
 from ..extensions import db
 from ..models import Incident
 
@@ -68,13 +69,13 @@ def backup_command(file: Path, force: bool) -> None:
     temporary = file.with_name(f".{file.name}.{os.getpid()}.partial")
     db.session.remove()
     try:
+        create_private(temporary)  # 0600 from the start, and so SQLite's journal beside it
         if dialect == "sqlite":
             summary = _sqlite_backup(temporary)
         elif dialect == "postgresql":
             summary = _postgresql_backup(temporary)
         else:
             raise BackupError(f"backups of {dialect} databases are not supported")
-        temporary.chmod(0o600)
         _move_into_place(temporary, file, force)
     finally:
         temporary.unlink(missing_ok=True)
@@ -183,11 +184,11 @@ def _move_into_place(temporary: Path, file: Path, force: bool) -> None:
         raise BackupError(f"{file} exists; pass --force to replace it") from error
     except OSError:  # a file system without hard links
         try:
-            with temporary.open("rb") as source, file.open("xb") as target:
-                shutil.copyfileobj(source, target)
+            create_private(file)
         except FileExistsError as error:
             raise BackupError(f"{file} exists; pass --force to replace it") from error
-        file.chmod(0o600)
+        with temporary.open("rb") as source, file.open("r+b") as target:
+            shutil.copyfileobj(source, target)
 
 
 def _rows_in_use() -> int:

@@ -3,6 +3,7 @@
 """
 
 import hashlib
+import os
 import sqlite3
 import stat
 import subprocess
@@ -284,3 +285,63 @@ def test_the_newest_pg_tool_is_preferred(monkeypatch):
     monkeypatch.setattr(backup, "_tool_version", lambda path: ())
     with pytest.raises(backup.BackupError, match="pg_dump not found"):
         backup.pg_tool("pg_dump")
+
+
+def test_the_backups_files_are_private_from_their_creation(
+    app, runner, data, tmp_path, monkeypatch
+):
+    """The temporary copy (and SQLite's journal beside it) is 0600 while it is written, not only
+    once it is moved into place: under the usual umask 022 it was 0644 until the end."""
+    seen = {}
+    originals = {"sqlite": backup._sqlite_backup, "postgresql": backup._postgresql_backup}
+
+    def watching(kind):
+        def run(temporary):
+            summary = originals[kind](temporary)
+            seen["mode"] = stat.S_IMODE(temporary.stat().st_mode)
+            return summary
+
+        return run
+
+    monkeypatch.setattr(backup, "_sqlite_backup", watching("sqlite"))
+    monkeypatch.setattr(backup, "_postgresql_backup", watching("postgresql"))
+    previous = os.umask(0o022)
+    try:
+        result = runner.invoke(backup_command, [str(tmp_path / "copy.backup")])
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    assert seen["mode"] == 0o600
+    assert stat.S_IMODE((tmp_path / "copy.backup").stat().st_mode) == 0o600
+
+
+def test_the_sqlite_database_and_its_wal_are_created_private(tmp_path, monkeypatch):
+    from incident_tracker.app import create_app
+
+    monkeypatch.setenv("INCIDENT_TRACKER_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("INCIDENT_TRACKER_DATABASE_URL", raising=False)
+    previous = os.umask(0o022)
+    try:
+        app = create_app()
+        with app.app_context():
+            db.session.execute(db.text("CREATE TABLE probe (x)"))
+            db.session.commit()
+            database = tmp_path / "incident_tracker.sqlite"
+            for path in (database, tmp_path / "incident_tracker.sqlite-wal"):
+                assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        os.umask(previous)
+
+
+def test_an_existing_database_readable_by_others_is_made_private(tmp_path, monkeypatch):
+    from incident_tracker.app import create_app
+
+    database = tmp_path / "incident_tracker.sqlite"
+    database.touch(mode=0o644)
+    database.chmod(0o644)
+    monkeypatch.setenv("INCIDENT_TRACKER_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("INCIDENT_TRACKER_DATABASE_URL", raising=False)
+    create_app()
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
