@@ -11,7 +11,7 @@ from ..extensions import csrf, db
 from ..facts import codes
 from ..facts.document import FactsError, evaluate
 from ..facts.purl import validate_package_url
-from ..incidents import records
+from ..incidents import determinations, records
 from ..incidents.listing import ListQuery
 from ..incidents.listing import statement as incident_statement
 from ..models import ApiToken, Document, Incident, Obligation, utcnow
@@ -214,10 +214,19 @@ class Incidents(MethodView):
             abort(409, message="set up the organization profile first")
         if not data.get("title"):
             abort(422, errors={"json": {"title": ["Missing data for required field."]}})
-        incident = records.record(_changes(data), org, g.api_token.user)
+        changes = _changes(data)
+        _may_determine(None, changes)
+        incident = records.record(changes, org, g.api_token.user)
         _check_order(incident)
         db.session.commit()
         return dump_incident(incident)
+
+
+def _may_determine(incident: Incident | None, changes: records.Changes) -> None:
+    """A legal determination only a DPO or an admin may lower is refused whole (403)."""
+    proposals = determinations.withheld(incident, changes.scalars, g.api_token.user)
+    if proposals:
+        abort(403, message=determinations.refusal(proposals))
 
 
 @blp.route("/incidents/<reference>")
@@ -235,10 +244,12 @@ class IncidentItem(MethodView):
         """Change the fields given; `version` must be the one read, or 409."""
         _require(INCIDENT_EDITORS)
         incident = _incident(reference)
+        changes = _changes(data)
+        _may_determine(incident, changes)
         try:
             records.change(
                 incident,
-                _changes(data),
+                changes,
                 profile.current(),
                 g.api_token.user,
                 version=data.get("version"),

@@ -4,7 +4,7 @@ Callers hand in plain values (already validated); this module applies them, writ
 regenerates the obligations and leaves the commit to the caller.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from ..extensions import db
@@ -19,7 +19,7 @@ from ..models import (
     utcnow,
 )
 from ..web import versions
-from . import contracts, timeline
+from . import contracts, determinations, timeline
 from .references import next_reference
 from .regeneration import regenerate
 
@@ -65,11 +65,13 @@ class Changes:
 def record(changes: Changes, org: Organization, actor: User) -> Incident:
     """Create an incident with the next reference of the year, its timeline and its obligations."""
     incident = Incident(reference=next_reference(utcnow().astimezone(ZoneInfo(org.timezone)).year))
-    _apply(changes, incident)
+    proposals = determinations.withheld(None, changes.scalars, actor)
+    _apply(_without(changes, proposals), incident)
     db.session.add(incident)
     timeline.record(
         incident, "created", f"Incident {incident.reference} recorded by {actor.email}", actor
     )
+    _propose(incident, proposals, org, actor)
     regenerate(incident, org, actor, "because the incident was recorded")
     return incident
 
@@ -87,26 +89,50 @@ def change(
     org: Organization,
     actor: User,
     version: int | None | object,
-) -> list[str]:
+) -> "Saved":
     """Apply changes; one timeline sentence per changed value; regenerate the obligations.
 
     Every writer of an incident's facts comes here, and first claims the incident's version, which
     also locks its row until the commit: `version` is the one the caller's form or request read
     (None or another one raises Stale, and nothing is changed); ANY_VERSION, for a writer that
     read no form of the incident (an assessment's decision, opening from a release), bumps it,
-    so that an edit form read before the decision is stale and cannot set its facts back."""
+    so that an edit form read before the decision is stale and cannot set its facts back. A legal
+    determination the actor may not lower is not applied but proposed (determinations.py)."""
     if version is ANY_VERSION:
         versions.bump(Incident, incident.id)
     elif not versions.claim(Incident, incident.id, version):
         raise Stale(f"{incident.reference} changed since version {version}")
+    proposals = determinations.withheld(incident, changes.scalars, actor)
     before = timeline.snapshot(incident, SCALAR_FIELDS)
-    _apply(changes, incident)
+    _apply(_without(changes, proposals), incident)
     after = timeline.snapshot(incident, SCALAR_FIELDS)
     sentences = timeline.changes(before, after, ZoneInfo(org.timezone), actor)
     for sentence in sentences:
         timeline.record(incident, "edited", sentence, actor)
+    _propose(incident, proposals, org, actor)
     regenerate(incident, org, actor, timeline.because(before, after))
-    return sentences
+    return Saved(sentences, proposals)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a change did: its timeline sentences, and the determinations only proposed."""
+
+    sentences: list[str]
+    proposals: list[determinations.Proposal]
+
+
+def _without(changes: Changes, proposals: list[determinations.Proposal]) -> Changes:
+    """The changes less the determinations the actor may only propose."""
+    withheld = {proposal.name for proposal in proposals}
+    scalars = {name: value for name, value in changes.scalars.items() if name not in withheld}
+    return replace(changes, scalars=scalars)
+
+
+def _propose(incident, proposals, org: Organization, actor: User) -> None:
+    if proposals:
+        text = determinations.sentence(proposals, actor, ZoneInfo(org.timezone))
+        timeline.record(incident, "proposal", text, actor)
 
 
 def categories() -> list[DataCategory]:

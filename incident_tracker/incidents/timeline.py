@@ -23,6 +23,9 @@ PHRASES = {
     "owner_id": "owner",
     "nis2_significant": "NIS2 significance",
     "phi_breach": "unsecured PHI breach",
+    "personal_data_breach": "personal data breach",
+    "gdpr_risk_rationale": "reasons for the GDPR risk",
+    "nis2_significance_rationale": "reasons for the NIS2 significance",
 }
 
 
@@ -82,18 +85,18 @@ def _party_text(row) -> str:
 def changes(before: dict, after: dict, tz: ZoneInfo, actor: User) -> list[str]:
     """One sentence per changed value: "awareness time changed from ... to ... by ..."."""
     return [
-        f"{_phrase(name)} changed from {_show(before[name], tz)} to {_show(after[name], tz)} "
-        f"by {actor.email}"
+        f"{phrase(name)} changed from {show_value(before[name], tz)} "
+        f"to {show_value(after[name], tz)} by {actor.email}"
         for name in after
         if before.get(name) != after[name]
     ]
 
 
-def _phrase(name: str) -> str:
+def phrase(name: str) -> str:
     return PHRASES.get(name, name.replace("_", " "))
 
 
-def _show(value: object, tz: ZoneInfo) -> str:
+def show_value(value: object, tz: ZoneInfo) -> str:
     if value is None or value == "" or value == []:
         return "(none)"
     if isinstance(value, datetime):
@@ -108,7 +111,7 @@ def _show(value: object, tz: ZoneInfo) -> str:
 
 def because(before: dict, after: dict) -> str:
     """The reason for regenerated deadlines: "because the awareness time and GDPR risk changed"."""
-    changed = [_phrase(name) for name in after if before.get(name) != after[name]]
+    changed = [phrase(name) for name in after if before.get(name) != after[name]]
     if not changed:
         return "because the incident was saved"
     listed = changed[0] if len(changed) == 1 else ", ".join(changed[:-1]) + " and " + changed[-1]

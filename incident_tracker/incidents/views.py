@@ -12,7 +12,7 @@ from ..models import Contract, Counterparty, Incident, IncidentParty, Obligation
 from ..web import page_cache, profile, versions
 from ..web.fields import choices
 from ..web.roles import INCIDENT_EDITORS, role_required
-from . import records, timeline
+from . import determinations, records, timeline
 from .forms import IncidentForm, NoteForm, tri_state_data
 from .listing import COUNT_CAP, ListQuery, search
 from .records import SCALAR_FIELDS
@@ -51,9 +51,11 @@ def new():
         return redirect(url_for("organization.edit"))
     form = _form(data=_blank_rows())
     if form.validate_on_submit():
-        incident = records.record(_changes(form), org, current_user._get_current_object())
+        changes, user = _changes(form), current_user._get_current_object()
+        incident = records.record(changes, org, user)
         db.session.commit()
         flash(f"Incident {incident.reference} recorded.", "success")
+        _flash_proposals(determinations.withheld(None, changes.scalars, user))
         return redirect(url_for("incidents.show", reference=incident.reference))
     return render_template("incidents/form.html", form=form, incident=None)
 
@@ -74,7 +76,7 @@ def edit(reference: str):
     if not form.validate_on_submit():
         return render_template("incidents/form.html", form=form, incident=incident)
     try:
-        sentences = records.change(
+        saved = records.change(
             incident,
             _changes(form),
             profile.current(),
@@ -84,8 +86,19 @@ def edit(reference: str):
     except records.Stale:
         return _conflict(incident, form)
     db.session.commit()
-    flash(f"Saved {incident.reference}: {len(sentences)} change(s).", "success")
+    flash(f"Saved {incident.reference}: {len(saved.sentences)} change(s).", "success")
+    _flash_proposals(saved.proposals)
     return redirect(url_for("incidents.show", reference=incident.reference))
+
+
+def _flash_proposals(proposals) -> None:
+    if proposals:
+        names = ", ".join(timeline.phrase(proposal.name) for proposal in proposals)
+        flash(
+            f"Proposed, not applied: {names}. A DPO or an admin decides; the proposal is on the "
+            "incident's timeline.",
+            "warning",
+        )
 
 
 def _conflict(incident: Incident, form: IncidentForm):

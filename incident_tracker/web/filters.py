@@ -11,7 +11,7 @@ from ..models import utcnow
 from .countdown import countdown, duration_words, urgency
 from .localtime import display
 from .profile import current, local_zone, timezone_name
-from .roles import INCIDENT_EDITORS, may
+from .roles import DECIDERS, INCIDENT_EDITORS, may
 
 
 def init_app(app: Flask) -> None:
@@ -165,4 +165,5 @@ def _globals() -> dict:
         "organization": current(),
         "timezone_name": timezone_name(),
         "can_edit": may(INCIDENT_EDITORS),
+        "can_decide": may(DECIDERS),
     }
