@@ -29,6 +29,7 @@ from .obligations import views as obligations
 from .register import views as register_views
 from .supply_chain import counterparties, customer_notices, releases, vendor_notices
 from .web import filters, security, transactions
+from .web.bounds import IdConverter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),
     )
+    app.url_map.converters["int"] = IdConverter  # an id a column cannot hold is not found
     app.config.from_object(Defaults)
     if test_config is None:
         write_instance_config(Path(app.instance_path))

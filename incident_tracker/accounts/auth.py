@@ -40,6 +40,8 @@ def load_user(session_id: str) -> User | None:
 
 def safe_next(target: str | None) -> str:
     """Return a same-site path to go to after login; anything else goes to the dashboard."""
+    if target and any(ord(character) < 32 or ord(character) == 127 for character in target):
+        target = None  # a newline would split the Location header (it ended in a 500)
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and "\\" not in target:

@@ -13,6 +13,7 @@ from ..models import (
     PARTY_ROLES,
     SEVERITIES,
 )
+from ..web.bounds import MAX_ID
 
 TEXT = 20_000
 
@@ -93,7 +94,9 @@ class IncidentInSchema(_IncidentFacts):
     affected = ma.fields.List(ma.fields.Nested(PlaceSchema), validate=validate.Length(max=400))
     parties = ma.fields.List(ma.fields.Nested(PartySchema), validate=validate.Length(max=200))
     version = ma.fields.Integer(
-        strict=True, metadata={"description": "PATCH: the version read; a stale one gets 409"}
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "PATCH: the version read; a stale one gets 409"},
     )
 
 

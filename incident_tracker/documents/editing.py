@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import LetterTemplate, TemplateRevision
+from ..web.bounds import query_int
 from ..web.pdf_response import pdf_response
 from ..web.roles import TEMPLATE_EDITORS, may, role_required
 from .context import variables
@@ -130,8 +131,8 @@ def preview(key: str, number: int):
 def compare(key: str):
     """Show the differences between two revisions as a unified diff (plain text)."""
     template = _get(key)
-    first = _revision_of(template, request.args.get("a", 1, type=int))
-    second = _revision_of(template, request.args.get("b", template.current.number, type=int))
+    first = _revision_of(template, query_int(request.args, "a", 1))
+    second = _revision_of(template, query_int(request.args, "b", template.current.number))
     diff = difflib.unified_diff(
         first.body.splitlines(),
         second.body.splitlines(),

@@ -16,6 +16,7 @@ from ..models import (
     search_index,
 )
 from ..models.incidents import incident_data_category
+from ..web.bounds import page_number
 
 SORTS = {
     "reference": Incident.reference,
@@ -50,7 +51,7 @@ class ListQuery:
             jurisdiction=args.get("jurisdiction", "").strip().upper()[:6],
             sort=sort if sort in SORTS else "created_at",
             descending=args.get("order", "desc") != "asc",
-            page=max(1, args.get("page", 1, type=int) or 1),
+            page=page_number(args),
         )
 
     def args(self, **changes) -> dict:

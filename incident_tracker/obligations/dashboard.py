@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Incident, Obligation, pending_index, utcnow
 from ..models.common import INCIDENT_STATUSES
 from ..web import page_cache
+from ..web.bounds import page_number
 from ..web.profile import timezone_name
 
 bp = Blueprint("dashboard", __name__)
@@ -79,7 +80,7 @@ class Filters:
             regime=regime if regime in REGIME_NAMES else "",
             jurisdiction=args.get("jurisdiction", "").strip().upper()[:6],
             incident=args.get("incident", "").strip().upper()[:20],
-            pages={name: _page_number(args, f"{name}_page") for name in SECTIONS},
+            pages={name: page_number(args, f"{name}_page") for name in SECTIONS},
         )
 
     def key(self) -> tuple:
@@ -100,10 +101,6 @@ class Filters:
             return kept | {"_anchor": section}
 
         return build
-
-
-def _page_number(args, name: str) -> int:
-    return min(max(1, args.get(name, 1, type=int) or 1), 100_000)
 
 
 @bp.get("/")

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..incidents.contracts import engine_contract
 from ..models import CompromisedRelease, Incident, utcnow
 from ..web import profile
+from ..web.bounds import query_int
 from ..web.fields import choices
 from ..web.roles import SUPPLY_CHAIN_RESPONDERS, may, role_required
 from . import exposure as release_exposure
@@ -146,9 +147,8 @@ def _chosen(ids: list) -> list[CompromisedRelease]:
     """The releases with these ids (every release when none is given); 404 for an unknown one."""
     if not ids:
         return sorted(_releases(), key=lambda release: release.package_url)
-    try:
-        wanted = {int(value) for value in ids}
-    except (TypeError, ValueError):
+    wanted = {query_int({"id": value}, "id") for value in ids}
+    if None in wanted:
         abort(404)
     statement = db.select(CompromisedRelease).where(CompromisedRelease.id.in_(wanted))
     rows = list(db.session.execute(statement.order_by(CompromisedRelease.package_url)).scalars())

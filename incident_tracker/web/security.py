@@ -1,5 +1,6 @@
 """Security headers and error pages."""
 
+import json
 from http import HTTPStatus
 
 from flask import Flask, abort, current_app, jsonify, render_template, request
@@ -44,15 +45,53 @@ def init_app(app: Flask) -> None:
 
 
 def _refuse_nul():
-    """Refuse NUL characters in any submitted value: no database stores them faithfully."""
+    """Refuse what no database stores faithfully, in any submitted value: NUL characters, and
+    lone UTF-16 surrogates (a JSON "\\ud800" alone); JSON nested too deep to read is refused too
+    (before, each ended in a 500)."""
     values = list(request.args.values())
-    body = b""
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         values += request.form.values()
         body = request.get_data(cache=True)
-    if any("\x00" in value for value in values) or b"\\u0000" in body:
+        if request.is_json:
+            values += _json_strings(body)
+        elif b"\x00" in body:
+            values.append("\x00")
+    if any("\x00" in value for value in values):
         abort(400, description="NUL characters are not allowed in any field.")
+    if any(_lone_surrogate(value) for value in values):
+        abort(400, description="A text holds a lone UTF-16 surrogate, which is not a character.")
     return None
+
+
+def _json_strings(body: bytes) -> list[str]:
+    """Every string (keys too) of a JSON body, the escapes read (so "C:\\u0000dir", an escaped
+    backslash, holds no NUL); none for a body that is not JSON (the endpoint says what is wrong
+    with it)."""
+    try:
+        document = json.loads(body)
+    except RecursionError:
+        abort(400, description="The JSON is nested too deeply.")
+    except ValueError:
+        return []
+    found, pending = [], [document]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            found.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return found
+
+
+def _lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _add_headers(response):
@@ -62,7 +101,7 @@ def _add_headers(response):
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
         )
-    if response.mimetype == "text/html":
+    if not request.path.startswith("/static/"):  # pages, JSON, PDFs, CSV, calendars
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 
@@ -100,6 +139,8 @@ def _problem(error, code: int):
     response.mimetype = "application/problem+json"
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
+    if code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="incident_tracker"'
     return response
 
 
