@@ -1,5 +1,6 @@
 """HTML to PDF with WeasyPrint, reading nothing but data: URIs and files under static/print/."""
 
+import re
 import threading
 from functools import cache
 from pathlib import Path
@@ -40,7 +41,9 @@ class PrintAssetFetcher(URLFetcher):
         if scheme == "file":
             path = Path(url2pathname(parts.path)).resolve()
             if parts.netloc not in ("", "localhost") or not path.is_relative_to(self.root):
-                raise RefusedResource(f"letters may only use files in static/print/: {url[:200]}")
+                raise RefusedResource(
+                    f"letters may only use files in static/print/, not {path.name or 'a folder'!r}"
+                )
         return super().fetch(url, headers)
 
     def open(self, url, data=None, timeout=None):
@@ -91,4 +94,13 @@ def html_to_pdf(html: str, stylesheet: str | None = None) -> bytes:
         sheets = [_parsed.stylesheet(stylesheet)] if stylesheet else []
         return document.write_pdf(stylesheets=sheets, font_config=_parsed.fonts)
     except FatalURLFetchingError as error:  # a BaseException: convert it so callers can handle it
-        raise RefusedResource(str(error)) from None
+        raise RefusedResource(without_paths(str(error))) from None
+
+
+def without_paths(message: str) -> str:
+    """A message for a template's editor without this installation's paths: a file URL is shown
+    by its name alone (an editor has no business knowing where the app is installed)."""
+    return FILE_URL.sub(lambda match: f"file {Path(url2pathname(match.group(1))).name!r}", message)
+
+
+FILE_URL = re.compile(r"file://(?:localhost)?(/[^\s'\"<>]*)")

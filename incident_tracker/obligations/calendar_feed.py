@@ -9,7 +9,7 @@ deadline) are not events.
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response, current_app
 from icalendar import Alarm, Calendar, Event, vDuration
 
 from ..accounts import tokens
@@ -36,7 +36,8 @@ def show(token: str):
     """The feed for a valid, unrevoked token of an active user; 404 (plain text) otherwise."""
     if _active_feed(token) is None:
         return Response("Not found.\n", status=404, mimetype="text/plain")
-    base_url = url_for("dashboard.index", _external=True).rstrip("/")
+    # The configured address, not the request's Host header, which anyone may set.
+    base_url = str(current_app.config["APP_BASE_URL"]).rstrip("/")
     body = feed(open_obligations(), base_url, utcnow(), profile.timezone_name())
     return Response(body, mimetype="text/calendar", headers=HEADERS)
 

@@ -4,6 +4,30 @@ gunicorn -c python:incident_tracker.ops.gunicorn_config 'incident_tracker.app:cr
 """
 
 import gc
+import re
+
+from gunicorn.glogging import Logger
+
+# A calendar feed's URL is its secret (calendar apps cannot log in): the access log keeps the
+# path without it, and so does every other URL-bearing field of a log line.
+SECRET_IN_URL = re.compile(r"(/calendar/)[^/?#\s]+(\.ics)")
+
+
+def redact(text: str | None) -> str | None:
+    return SECRET_IN_URL.sub(r"\1[secret]\2", text) if text else text
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with the secrets taken out of the access log's URLs."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "f"):
+            atoms[key] = redact(atoms.get(key))
+        return atoms
+
+
+logger_class = RedactingLogger
 
 
 def post_worker_init(worker) -> None:

@@ -45,7 +45,8 @@ def deployment(tmp_path: Path):
         for command in (("db", "upgrade"), ("demo",)):
             result = cli(env, *command)
             assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}{result.stderr}"
-        email, password = (instance / "demo-login.txt").read_text().splitlines()[:2]
+        # The DPO's login: the first line of the demo's logins (e-mail, a tab, the password).
+        email, password = (instance / "demo-logins.txt").read_text().splitlines()[0].split("\t")
         server = Gunicorn(env, tmp_path, workers=WORKERS)
         try:
             server.start()

@@ -68,7 +68,7 @@ def test_open_obligations_are_events_with_deadline_alarms_rule_and_link(
     assert event.decoded("dtstart") == early.due_at == AWARE + timedelta(hours=24)
     assert event.decoded("dtstart").utcoffset() == timedelta(0)
     assert event.decoded("duration") == timedelta(minutes=15)
-    link = f"http://localhost/incidents/{reference}"
+    link = f"{app.config['APP_BASE_URL']}/incidents/{reference}"
     assert str(event["summary"]) == f"NIS2 early warning (DE) — {reference}"
     description = str(event["description"])
     assert early.basis in description and early.recipient in description
@@ -167,4 +167,16 @@ def test_feed_builds_events_without_a_request(app, dpo, reference):
     stamps = {event.decoded("dtstamp") for event in calendar.walk("VEVENT")}
     assert stamps == {now}
     urls = {str(event["url"]) for event in calendar.walk("VEVENT")}
+    assert urls == {f"https://tracker.example/incidents/{reference}"}
+
+
+def test_the_feeds_links_follow_the_configured_address_not_the_host_header(
+    app, make_app, dpo, reference
+):
+    token = new_token(app, dpo.email)
+    served = make_app(APP_BASE_URL="https://tracker.example/")
+    response = served.test_client().get(
+        f"/calendar/{token}.ics", headers={"Host": "attacker.example"}
+    )
+    urls = {str(event["url"]) for event in events(response).values()}
     assert urls == {f"https://tracker.example/incidents/{reference}"}
