@@ -59,6 +59,7 @@ def login():
     address, now = (request.remote_addr or "unknown")[:64], utcnow()
     refusal = throttle.check(email, address, now)
     if refusal is not None:
+        db.session.rollback()  # a refused attempt does not extend the wait
         flash(refusal.message, "danger")
         return render_template("accounts/login.html", form=form), 429
     user = _authenticate(email, form.password.data)
@@ -67,7 +68,7 @@ def login():
         db.session.commit()
         flash("Unknown e-mail or wrong password.", "danger")
         return render_template("accounts/login.html", form=form), 200
-    throttle.succeeded(email)
+    throttle.succeeded(email, address)
     db.session.commit()
     login_user(user)
     return redirect(safe_next(request.args.get("next")))
@@ -78,9 +79,8 @@ def _authenticate(email: str, password: str) -> User | None:
     if user is None:
         _spend_equal_time(password)
         return None
-    if not user.active or not user.check_password(password):
-        return None
-    return user
+    right = user.check_password(password)  # also for a deactivated account: the same time
+    return user if right and user.active else None
 
 
 @functools.cache
@@ -118,7 +118,10 @@ def password():
             form.current.errors.append("this is not your current password")
         else:
             form.new.errors.extend(passwords.problems(form.new.data, user.email))
+            if passwords.used_before(user, form.new.data):
+                form.new.errors.append("choose a password you have not used before")
         if not form.current.errors and not form.new.errors:
+            passwords.remember(user)
             user.set_password(form.new.data)
             user.end_sessions()  # every other session ends; this one is renewed below
             db.session.commit()

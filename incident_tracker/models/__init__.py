@@ -1,6 +1,6 @@
 """ORM models: the register's rows. Instants are aware UTC (see db.UTCDateTime)."""
 
-from .accounts import LoginAttempt, Organization, User
+from .accounts import LoginAttempt, LoginThrottle, Organization, User
 from .assessments import ASSESSMENT_KINDS, Assessment
 from .audit import GENESIS, AuditEvent, AuditHead
 from .common import (
@@ -78,6 +78,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "LoginAttempt",
+    "LoginThrottle",
     "AffectedJurisdiction",
     "DataCategory",
     "Document",

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     # Named by every session of the user (get_id); bumped by logout and a password change, which
     # so end every session of the user, on any device.
     session_generation: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The hashes of the few passwords before the current one (JSON), so a change refuses them.
+    password_history: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     @property
     def is_active(self) -> bool:
@@ -50,6 +52,11 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @staticmethod
+    def matches(hashed: str, password: str) -> bool:
+        """Is `password` the one behind `hashed` (a hash kept in the password history)?"""
+        return check_password_hash(hashed, password)
 
 
 class Organization(db.Model):
@@ -80,6 +87,16 @@ class Organization(db.Model):
     dpo_phone: Mapped[str | None] = mapped_column(String(50))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)  # bumped by every save; a stale form is refused
+
+
+class LoginThrottle(db.Model):
+    """The recent failed logins of one account from one address, counted in one atomic statement
+    before a password is checked (login throttling; see accounts/throttle.py)."""
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column()
 
 
 class LoginAttempt(db.Model):
