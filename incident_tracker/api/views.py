@@ -11,7 +11,7 @@ from ..extensions import csrf, db
 from ..facts import codes
 from ..facts.document import FactsError, evaluate
 from ..facts.purl import validate_package_url
-from ..incidents import determinations, records
+from ..incidents import determinations, instants, records
 from ..incidents.listing import ListQuery
 from ..incidents.listing import statement as incident_statement
 from ..models import ApiToken, Document, Incident, Obligation, utcnow
@@ -169,19 +169,14 @@ def _party(party: dict, index: int) -> dict:
     }
 
 
-def _check_order(incident: Incident) -> None:
-    for later, earlier, what in (
-        ("detected_at", "occurred_at", "detection"),
-        ("aware_at", "detected_at", "awareness"),
-    ):
-        first, then = getattr(incident, earlier), getattr(incident, later)
-        if first and then and then < first:
-            abort(
-                422,
-                errors={
-                    "json": {later: [f"{what} cannot be before {earlier.removesuffix('_at')}"]}
-                },
-            )
+def _check_instants(incident: Incident | None, changes: records.Changes) -> None:
+    """The rules every writer's instants keep (incidents/instants.py), on the incident as it
+    would be saved, before anything is changed: a problem is a 422."""
+    values = {name: getattr(incident, name, None) for name in instants.INSTANTS}
+    values.update({k: v for k, v in changes.scalars.items() if k in instants.INSTANTS})
+    found = instants.problems(values)
+    if found:
+        abort(422, errors={"json": {name: [problem] for name, problem in found.items()}})
 
 
 def _incident(reference: str) -> Incident:
@@ -220,9 +215,9 @@ class Incidents(MethodView):
         if not data.get("title"):
             abort(422, errors={"json": {"title": ["Missing data for required field."]}})
         changes = _changes(data)
+        _check_instants(None, changes)
         _may_determine(None, changes)
         incident = records.record(changes, org, g.api_token.user)
-        _check_order(incident)
         db.session.commit()
         return dump_incident(incident)
 
@@ -250,6 +245,7 @@ class IncidentItem(MethodView):
         _require(INCIDENT_EDITORS)
         incident = _incident(reference)
         changes = _changes(data)
+        _check_instants(incident, changes)
         _may_determine(incident, changes)
         try:
             records.change(
@@ -264,7 +260,6 @@ class IncidentItem(MethodView):
                 409,
                 message=f"{reference} changed since version {data.get('version')}; read it again",
             )
-        _check_order(incident)
         db.session.commit()
         return dump_incident(incident)
 

@@ -34,6 +34,7 @@ from ..web.fields import (
     required_instant,
 )
 from ..web.forms import LONG_TEXT, VersionedForm, optional_int
+from . import instants
 from .records import SCALAR_FIELDS
 
 TRI_STATE = choices([("", "Not yet assessed"), ("yes", "Yes"), ("no", "No")])
@@ -121,17 +122,14 @@ class IncidentForm(VersionedForm):
     parties = FieldList(FormField(PartyRowForm), min_entries=1, max_entries=200)
     submit = SubmitField("Save incident")
 
-    def validate_detected_at(self, field):
-        _not_before(field, self.occurred_at, "detection", "occurrence")
-
-    def validate_aware_at(self, field):
-        _not_before(field, self.detected_at, "awareness", "detection")
-
-    def validate_contained_at(self, field):
-        _not_before(field, self.occurred_at, "containment", "occurrence")
-
-    def validate_closed_at(self, field):
-        _not_before(field, self.detected_at, "closure", "detection")
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then the rules every writer's instants keep (instants.py)."""
+        valid = super().validate(extra_validators)
+        shown = {name: self[name].data for name in instants.INSTANTS if not self[name].errors}
+        for name, problem in instants.problems(shown).items():
+            self[name].errors.append(problem)
+            valid = False
+        return valid
 
     def validate_jurisdictions(self, field):
         ensure_unique([row.form.code.data for row in field if row.form.code.data], "Jurisdiction")
@@ -166,11 +164,6 @@ class IncidentForm(VersionedForm):
         for name in ("malicious", "cross_border", "nis2_significant"):
             values[name] = _maybe_bool(values[name])
         return values
-
-
-def _not_before(field, earlier, what: str, than: str) -> None:
-    if field.data and earlier.data and field.data < earlier.data:
-        raise ValidationError(f"{what} cannot be before {than}")
 
 
 def tri_state_data(incident) -> dict:

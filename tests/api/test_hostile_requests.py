@@ -103,3 +103,30 @@ def test_a_401_says_how_to_authenticate_and_nothing_is_cached(client, token_for)
     static = client.get("/static/app.css")
     assert "no-store" not in static.headers.get("Cache-Control", "")
     static.close()
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"breach_determined_at": "9999-12-31T23:00:00+00:00"}, "breach_determined_at", "years"),
+        ({"contained_at": "2026-03-01T00:00:00+00:00"}, "contained_at", "containment cannot"),
+        ({"closed_at": "2026-03-01T00:00:00+00:00"}, "closed_at", "closure cannot be"),
+        ({"aware_at": "2026-03-01T00:00:00+00:00"}, "aware_at", "awareness cannot be"),
+    ],
+)
+def test_the_api_keeps_the_forms_rules_for_instants(app, client, token_for, change, field, message):
+    """One set of rules (incidents/instants.py): the API saved a year 9999, after which every page
+    of the incident failed, and a containment before the occurrence, after which every form save
+    failed."""
+    headers = token_for("dpo")
+    body = {**INCIDENT, "occurred_at": "2026-03-20T10:00:00+00:00"}
+    body["detected_at"] = "2026-03-26T10:00:00+00:00"
+    created = client.post("/api/v1/incidents", json={**body, **change}, headers=headers)
+    assert created.status_code == 422 and message in json.dumps(created.get_json()["errors"])
+    made = client.post("/api/v1/incidents", json=body, headers=headers).get_json()
+    patch = {**change, "version": made["version"]}
+    answer = client.patch(f"/api/v1/incidents/{made['reference']}", json=patch, headers=headers)
+    assert answer.status_code == 422
+    assert field in answer.get_json()["errors"]["json"]
+    page = client.get(f"/api/v1/incidents/{made['reference']}", headers=headers).get_json()
+    assert page["version"] == made["version"] and page[field] == made[field]
