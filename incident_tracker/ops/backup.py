@@ -27,6 +27,7 @@ from sqlalchemy.engine import URL
 from ..config import create_private
 from ..extensions import db
 from ..models import Incident
+from . import restore_checks
 
 # Rows the migrations write, present in an "empty" database: the vocabulary, the audit chain's head.
 SEEDED_TABLES = {"data_category", "audit_head"}
@@ -272,6 +273,9 @@ def _check_sqlite_backup(file: Path) -> None:
         raise BackupError(f"{file} is damaged: {'; '.join(problems[:3])}")
     if revision is None:
         raise BackupError(f"{file} is not an incident-tracker SQLite backup: no alembic revision")
+    problem = restore_checks.schema_problem(file, revision[0]) or restore_checks.audit_problem(file)
+    if problem:
+        raise BackupError(f"{file} {problem}; nothing was restored")
 
 
 def _sqlite_restore(file: Path, live: Path) -> None:
