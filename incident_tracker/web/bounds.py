@@ -18,8 +18,8 @@ class IdConverter(IntegerConverter):
 
 def query_int(args, name: str, default: int | None = None, high: int = MAX_ID) -> int | None:
     """The whole number 1..high given as `name`, else `default` (absent, not a number, too big)."""
-    text = args.get(name, "")
-    if not text.isdigit() or len(text) > len(str(high)):
+    text = str(args.get(name, ""))  # a form's coerced value may be an int already
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
         return default
     value = int(text)
     return value if 1 <= value <= high else default
