@@ -24,15 +24,17 @@ from ..models import (
     AuditEvent,
     AuditHead,
     LoginAttempt,
+    LoginThrottle,
     ReferenceCounter,
     ReminderSent,
     utcnow,
 )
 
-NOT_AUDITED = (AuditEvent, AuditHead, LoginAttempt, ReferenceCounter, ReminderSent)
+NOT_AUDITED = (AuditEvent, AuditHead, LoginAttempt, LoginThrottle, ReferenceCounter, ReminderSent)
 HIDDEN = {"pdf": None, "html": None}  # documents are audited by their hashes
 SECRETS = {
     "password_hash",
+    "password_history",  # the hashes of the passwords before
     "token_hash",
 }  # audited as a fingerprint: a change shows, the secret not
 COLLECTIONS = {"data_categories", "customers"}  # many-to-many changes recorded on their owner

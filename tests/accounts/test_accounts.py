@@ -8,7 +8,7 @@ import pytest
 from incident_tracker.accounts import passwords
 from incident_tracker.accounts.throttle import PER_ADDRESS
 from incident_tracker.extensions import db
-from incident_tracker.models import LoginAttempt, LoginThrottle, User, utcnow
+from incident_tracker.models import AuditEvent, LoginAttempt, LoginThrottle, User, utcnow
 from tests.helpers import PASSWORD
 
 
@@ -195,3 +195,17 @@ def test_a_password_change_refuses_the_current_and_the_previous_ones(client, mak
         again = {"current": current, "new": used, "confirm": used}
         page = client.post("/auth/password", data=again)
         assert b"choose a password you have not used before" in page.data, used
+
+
+def test_the_audit_trail_keeps_no_password_hash_old_or_new(app, client, make_user, login):
+    user = make_user("legal")
+    login(user)
+    new = "violet staple orbit lantern"
+    change = {"current": PASSWORD, "new": new, "confirm": new}
+    assert client.post("/auth/password", data=change).status_code == 302
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(AuditEvent.before, AuditEvent.after).filter_by(entity="user")
+        ).all()
+    audited = " ".join(f"{before} {after}" for before, after in rows)
+    assert "password_history" in audited and "scrypt:" not in audited
