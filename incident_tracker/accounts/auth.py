@@ -7,6 +7,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
+from ..audit import trail as audit
 from ..extensions import db, login_manager
 from ..models import User, utcnow
 from ..web import profile
@@ -65,12 +66,14 @@ def login():
     user = _authenticate(email, form.password.data)
     if user is None:
         throttle.failed(email, address, now)
+        audit.session_event("failed", email)
         db.session.commit()
         flash("Unknown e-mail or wrong password.", "danger")
         return render_template("accounts/login.html", form=form), 200
     throttle.succeeded(email, address)
-    db.session.commit()
     login_user(user)
+    audit.session_event("login", user.email, user.id)
+    db.session.commit()
     return redirect(safe_next(request.args.get("next")))
 
 
@@ -101,6 +104,7 @@ def logout():
     """Log out (a POST, so that a link on another site cannot do it): every session of the user
     ends, on every device, and a copy of the cookie no longer works."""
     current_user.end_sessions()
+    audit.session_event("logout", current_user.email, current_user.id)
     db.session.commit()
     logout_user()
     flash("You are logged out.", "info")

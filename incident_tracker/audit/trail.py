@@ -58,6 +58,14 @@ def _record(session: Session, _context) -> None:
         _append(session, changes)
 
 
+def session_event(action: str, email: str, user_id: int | None = None) -> None:
+    """Chain a login ("login"), a failed login ("failed") or a logout ("logout") into the trail,
+    in the request's transaction (the caller commits)."""
+    entity_id = str(user_id) if user_id is not None else "unknown"
+    change = Change(action, "session", entity_id, None, None, {"email": email})
+    _append(db.session, [change])
+
+
 def _audited(obj) -> bool:
     return not isinstance(obj, NOT_AUDITED)
 

@@ -5,7 +5,7 @@ from werkzeug.routing import IntegerConverter
 
 from incident_tracker.accounts.auth import load_user
 from incident_tracker.extensions import db
-from incident_tracker.models import User
+from incident_tracker.models import AuditEvent, User
 from tests.helpers import PASSWORD, incident_form
 
 PAGES = [
@@ -225,3 +225,23 @@ def test_a_session_naming_no_current_generation_is_refused(app, make_user, sessi
     make_user("admin")
     with app.test_request_context():
         assert load_user(session_id) is None
+
+
+def test_logins_failed_logins_and_logouts_go_into_the_audit_trail(app, client, make_user, login):
+    user = make_user("dpo")
+    client.post("/auth/login", data={"email": user.email, "password": "not the password"})
+    login(user)
+    client.post("/auth/logout")
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(AuditEvent.action, AuditEvent.entity_id, AuditEvent.actor)
+            .filter_by(entity="session")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert rows == [
+        ("failed", "unknown", "anonymous"),
+        ("login", str(user.id), user.email),
+        ("logout", str(user.id), user.email),
+    ]
+    verified = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and "intact" in verified.output
