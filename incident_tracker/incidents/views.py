@@ -86,7 +86,8 @@ def edit(reference: str):
     except records.Stale:
         return _conflict(incident, form)
     db.session.commit()
-    flash(f"Saved {incident.reference}: {len(saved.sentences)} change(s).", "success")
+    if saved.sentences or not saved.proposals:
+        flash(f"Saved {incident.reference}: {len(saved.sentences)} change(s).", "success")
     _flash_proposals(saved.proposals)
     return redirect(url_for("incidents.show", reference=incident.reference))
 

@@ -58,4 +58,3 @@ def test_the_access_log_holds_no_calendar_secret(behind_proxy, tmp_path):
 )
 def test_redact(line, shown):
     assert redact(line) == shown
-

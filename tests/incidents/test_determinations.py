@@ -31,6 +31,7 @@ def test_a_commanders_form_keeps_a_lowering_as_a_proposal(app, client, as_role, 
     saved = commander.post(f"/incidents/{reference}/edit", data=data, follow_redirects=True)
     text = saved.data.decode()
     assert "Proposed, not applied: GDPR risk" in text and "proposal, not applied" in text
+    assert "Saved INC-" in text, "the title's change was saved"
     with app.app_context():
         incident = get_incident(reference)
         assert incident.gdpr_risk == "high" and incident.title == "Renamed by the commander"
@@ -43,6 +44,9 @@ def test_a_commanders_form_keeps_a_lowering_as_a_proposal(app, client, as_role, 
     assert (
         'id="determinations-note"' not in client.get(f"/incidents/{reference}/edit").data.decode()
     )
+    only = edit_form(commander, reference, gdpr_risk="unlikely", title="Renamed by the commander")
+    proposed = commander.post(f"/incidents/{reference}/edit", data=only, follow_redirects=True)
+    assert "0 change(s)" not in proposed.data.decode(), "a proposal alone is not a save"
 
 
 def test_a_commander_recording_an_incident_leaves_the_risk_to_the_dpo(app, client, as_role):
