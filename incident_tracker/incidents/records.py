@@ -19,7 +19,7 @@ from ..models import (
     utcnow,
 )
 from ..web import versions
-from . import contracts, determinations, timeline
+from . import contracts, determinations, instants, timeline
 from .references import next_reference
 from .regeneration import regenerate
 
@@ -29,15 +29,7 @@ SCALAR_FIELDS = (
     "status",
     "severity",
     "owner_id",
-    "occurred_at",
-    "detected_at",
-    "aware_at",
-    "dora_classified_major_at",
-    "sec_materiality_determined_at",
-    "discovered_at",
-    "breach_determined_at",
-    "contained_at",
-    "closed_at",
+    *instants.INSTANTS,
     "personal_data_breach",
     "phi_breach",
     "malicious",
