@@ -14,7 +14,6 @@ classification and no materiality.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from ..models import Incident, User
@@ -68,12 +67,8 @@ def _lessens(name: str, current, value) -> bool:
     if name == "nis2_significant":  # not assessed counts as significant
         return value is False
     if name in INSTANTS:  # a classification made: clearing or moving it later delays the clocks
-        return current is not None and (value is None or _later(value, current))
+        return current is not None and (value is None or value > current)
     return True  # the reasons for a decision
-
-
-def _later(value: datetime, current: datetime) -> bool:
-    return value > current
 
 
 def sentence(proposals: list[Proposal], actor: User, tz: ZoneInfo) -> str:

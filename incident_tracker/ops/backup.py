@@ -19,7 +19,6 @@ from contextlib import closing
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import URL
@@ -217,12 +216,8 @@ def _describe() -> tuple[str, int]:
 
 
 def _migration_heads() -> tuple[str, ...]:
-    from alembic.script import ScriptDirectory
-
-    migrate = current_app.extensions.get("migrate")
-    if migrate is None:
-        return ()
-    return tuple(ScriptDirectory.from_config(migrate.migrate.get_config()).get_heads())
+    scripts = restore_checks.migration_scripts()
+    return tuple(scripts.get_heads()) if scripts else ()
 
 
 # ---------------------------------------------------------------------------------------------

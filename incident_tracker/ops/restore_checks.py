@@ -84,9 +84,14 @@ def _scratch_app(database: Path):
     )
 
 
-def _migration_revisions() -> set[str]:
+def migration_scripts():
+    """This version's migrations (alembic's script directory), or None outside Flask-Migrate."""
     from alembic.script import ScriptDirectory
 
-    migrate = current_app.extensions["migrate"]
-    scripts = ScriptDirectory.from_config(migrate.migrate.get_config())
-    return {script.revision for script in scripts.walk_revisions()}
+    migrate = current_app.extensions.get("migrate")
+    return ScriptDirectory.from_config(migrate.migrate.get_config()) if migrate else None
+
+
+def _migration_revisions() -> set[str]:
+    scripts = migration_scripts()
+    return {script.revision for script in scripts.walk_revisions()} if scripts else set()
